@@ -1,0 +1,38 @@
+import { join, resolve } from 'node:path';
+
+/** Everything the connector reads from its environment, parsed once at start. */
+export interface ConnectorConfig {
+  port: number;
+  host: string;
+  /** Base URL SFMC and Infobip reach us at; activity and webhook URLs are built from it. */
+  publicUrl: string;
+  /** `postgres://…` or a SQLite file path. */
+  databaseUrl: string;
+  dataDir: string;
+  adminToken: string | undefined;
+  masterKey: string | undefined;
+  /** Operator's opt-in to outbound URLs on loopback/private networks (the sandbox needs it). */
+  allowPrivateUrls: boolean;
+  logLevel: string;
+  /** Run the dispatcher and write-back workers in this process. */
+  workers: boolean;
+}
+
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ConnectorConfig {
+  const port = Number(env.PORT ?? 8080);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got "${env.PORT}"`);
+  const host = env.HOST ?? '0.0.0.0';
+  const dataDir = resolve(env.MC_RELAY_DATA_DIR ?? 'data');
+  return {
+    port,
+    host,
+    publicUrl: (env.MC_RELAY_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
+    databaseUrl: env.DATABASE_URL ?? join(dataDir, 'mc-relay.sqlite'),
+    dataDir,
+    adminToken: env.MC_RELAY_ADMIN_TOKEN || undefined,
+    masterKey: env.MC_RELAY_MASTER_KEY || undefined,
+    allowPrivateUrls: env.MC_RELAY_ALLOW_PRIVATE_URLS === 'true',
+    logLevel: env.LOG_LEVEL ?? 'info',
+    workers: env.MC_RELAY_WORKERS !== 'false',
+  };
+}

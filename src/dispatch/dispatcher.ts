@@ -1,0 +1,164 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { channel as channelById } from '../channels/registry.ts';
+import type { OutboundMessage } from '../channels/channel.ts';
+import { backoffMs } from '../http/retry.ts';
+import { type SendOutcome, sendToInfobip } from '../infobip/send.ts';
+import { rejectedByInfobipReport } from '../reports/connector-reports.ts';
+import { recordDeliveryReports } from '../reports/record-reports.ts';
+import type { Store } from '../store/database.ts';
+import { type ClaimedMessage, claimDueMessages } from '../store/sql/claimDueMessages.ts';
+import { updateClaimedMessages } from '../store/sql/updateClaimedMessages.ts';
+import type { Tenant } from '../tenants/tenant.ts';
+import type { TenantDirectory } from '../tenants/tenant-directory.ts';
+import { PollingLoop } from '../workers/polling-loop.ts';
+import { groupForSending, type SendGroup } from './send-groups.ts';
+
+export interface DispatcherOptions {
+  store: Store;
+  tenants: TenantDirectory;
+  log: Logger;
+  /** Builds the delivery-report webhook URL Infobip calls for a tenant. */
+  deliveryReportUrl: (tenant: Tenant) => string;
+  claimLimit?: number;
+  /** Pause between claims when the last one found less than a full batch: lets batches fill. */
+  idleMs?: number;
+  leaseMs?: number;
+  maxRequestsInFlight?: number;
+}
+
+/**
+ * Sends stored messages: claims due rows under a lease, groups them into as few Infobip requests
+ * as the API allows, records each outcome, retries what can be retried (honouring Retry-After and
+ * pausing only the account that was throttled) and turns refusals into reports.
+ */
+export class Dispatcher {
+  readonly #o: Required<Omit<DispatcherOptions, 'deliveryReportUrl'>> & Pick<DispatcherOptions, 'deliveryReportUrl'>;
+  readonly #owner = randomUUID();
+  readonly #accountPausedUntil = new Map<string, number>();
+  readonly #loop: PollingLoop;
+
+  constructor(options: DispatcherOptions) {
+    this.#o = { claimLimit: 2000, idleMs: 100, leaseMs: 120_000, maxRequestsInFlight: 8, ...options };
+    this.#loop = new PollingLoop('dispatch', this.#o.idleMs, async () => (await this.#dispatchOnce()) >= this.#o.claimLimit, this.#o.log);
+  }
+
+  start(): void {
+    this.#loop.start();
+  }
+
+  /** Stops claiming, lets in-flight requests finish and record their outcome. */
+  stop(): Promise<void> {
+    return this.#loop.stop();
+  }
+
+  /** Called when new messages are stored, so an idle dispatcher does not wait out its pause. */
+  wake(): void {
+    this.#loop.wake();
+  }
+
+  /** One claim and the requests it needs. Answers how many messages were claimed. */
+  async #dispatchOnce(): Promise<number> {
+    const now = Date.now();
+    const claimed = await claimDueMessages(this.#o.store.db, this.#o.store.dialect, {
+      owner: this.#owner,
+      now,
+      leaseMs: this.#o.leaseMs,
+      limit: this.#o.claimLimit,
+    });
+    if (claimed.length === 0) return 0;
+    const groups = groupForSending(claimed, (id) => channelById(id).maxMessagesPerRequest);
+    let next = 0;
+    const worker = async () => {
+      while (next < groups.length) await this.#sendGroup(groups[next++]!);
+    };
+    await Promise.all(Array.from({ length: Math.min(this.#o.maxRequestsInFlight, groups.length) }, worker));
+    return claimed.length;
+  }
+
+  async #sendGroup(group: SendGroup): Promise<void> {
+    const { messages } = group;
+    const tenant = await this.#o.tenants.byId(group.tenantId);
+    const account = tenant?.accounts.find((a) => a.id === group.accountId);
+    if (!tenant || !account) {
+      await this.#reject(group, 404, 'the tenant or its Infobip account no longer exists', []);
+      return;
+    }
+    const pausedUntil = this.#accountPausedUntil.get(account.id) ?? 0;
+    if (pausedUntil > Date.now()) {
+      await this.#reschedule(messages, pausedUntil, 'account throttled by Infobip');
+      return;
+    }
+    const channel = channelById(group.channel);
+    const body = channel.buildRequest(messages.map(toOutbound), { deliveryReportUrl: this.#o.deliveryReportUrl(tenant) });
+    const outcome = await sendToInfobip(account, channel.endpoint, body);
+    await this.#record(group, outcome, account.id);
+  }
+
+  async #record(group: SendGroup, outcome: SendOutcome, accountId: string): Promise<void> {
+    const { messages } = group;
+    const db = this.#o.store.db;
+    if (outcome.kind === 'accepted') {
+      const refused = messages.filter((m) => outcome.statuses.get(m.id)?.groupName === 'REJECTED');
+      const byStatus = new Map<string, string[]>();
+      for (const m of messages) {
+        const name = outcome.statuses.get(m.id)?.name ?? 'UNKNOWN';
+        byStatus.set(name, [...(byStatus.get(name) ?? []), m.id]);
+      }
+      const sentAt = Date.now();
+      for (const [name, ids] of byStatus) {
+        await updateClaimedMessages(db, this.#owner, ids, { state: 'sent', sent_at: sentAt, provider_status: name, last_error: null });
+      }
+      if (refused.length > 0) {
+        await recordDeliveryReports(db, group.tenantId, refused.map((m) => ({ messageId: m.id, status: outcome.statuses.get(m.id)!, doneAt: new Date(sentAt).toISOString() })));
+      }
+      return;
+    }
+    if (outcome.kind === 'retry') {
+      const attempts = Math.max(...messages.map((m) => m.attempts));
+      const delay = outcome.retryAfterMs ?? backoffMs(attempts);
+      if (outcome.retryAfterMs !== undefined || outcome.reason.startsWith('HTTP 429')) {
+        this.#accountPausedUntil.set(accountId, Date.now() + delay);
+      }
+      this.#o.log.warn({ accountId, messages: messages.length, reason: outcome.reason, retryInMs: delay }, 'Infobip send will be retried');
+      await this.#reschedule(messages, Date.now() + delay, outcome.reason);
+      return;
+    }
+    await this.#rejectRefused(group, outcome.httpStatus, outcome.description, outcome.violations);
+  }
+
+  /**
+   * A 400 for a request of many messages usually names the bad ones (`messages[3].…`): only
+   * those are rejected and the others go out again at once. Without that, all are rejected.
+   */
+  async #rejectRefused(group: SendGroup, httpStatus: number, description: string, violations: { property: string; violation: string }[]): Promise<void> {
+    const named = new Set<number>();
+    for (const v of violations) {
+      const index = v.property.match(/^messages\[(\d+)\]/)?.[1];
+      if (index !== undefined) named.add(Number(index));
+    }
+    if (group.messages.length > 1 && named.size > 0 && named.size < group.messages.length) {
+      const bad = group.messages.filter((_, i) => named.has(i));
+      const good = group.messages.filter((_, i) => !named.has(i));
+      await this.#reject({ ...group, messages: bad }, httpStatus, description, violations);
+      await this.#reschedule(good, Date.now(), 'sent again without the messages Infobip refused');
+      return;
+    }
+    await this.#reject(group, httpStatus, description, violations);
+  }
+
+  async #reject(group: SendGroup, httpStatus: number, description: string, violations: { property: string; violation: string }[]): Promise<void> {
+    const ids = group.messages.map((m) => m.id);
+    this.#o.log.warn({ tenantId: group.tenantId, messages: ids.length, httpStatus, description }, 'Infobip refused messages');
+    await updateClaimedMessages(this.#o.store.db, this.#owner, ids, { state: 'failed', last_error: `HTTP ${httpStatus} ${description}`.slice(0, 1000) });
+    await recordDeliveryReports(this.#o.store.db, group.tenantId, ids.map((id) => rejectedByInfobipReport(id, httpStatus, description, violations)));
+  }
+
+  async #reschedule(messages: ClaimedMessage[], at: number, reason: string): Promise<void> {
+    await updateClaimedMessages(this.#o.store.db, this.#owner, messages.map((m) => m.id), { state: 'queued', next_attempt_at: at, last_error: reason.slice(0, 1000) });
+  }
+}
+
+function toOutbound(m: ClaimedMessage): OutboundMessage {
+  return { id: m.id, destination: m.destination, payload: JSON.parse(m.payload), bulkId: m.bulk_id, callbackData: m.callback_data };
+}

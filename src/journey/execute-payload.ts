@@ -1,0 +1,46 @@
+import { type Static, Type } from '@sinclair/typebox';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+
+/** What Journey Builder sends to execute, once the JWT is verified (sfmc.md §1.4). */
+const ExecutePayload = Type.Object({
+  inArguments: Type.Array(Type.Record(Type.String(), Type.Unknown())),
+  activityId: Type.String({ minLength: 1 }),
+  activityObjectID: Type.Optional(Type.String()),
+  journeyId: Type.Optional(Type.String()),
+  definitionInstanceId: Type.Optional(Type.String()),
+  activityInstanceId: Type.Optional(Type.String()),
+  keyValue: Type.String({ minLength: 1 }),
+  mode: Type.Optional(Type.Number()),
+});
+export type ExecutePayload = Static<typeof ExecutePayload>;
+
+const checkExecutePayload = TypeCompiler.Compile(ExecutePayload);
+
+export type ParsedExecute = { ok: true; payload: ExecutePayload; args: Map<string, unknown> } | { ok: false; problem: string };
+
+/**
+ * Validates the payload and merges its inArguments (an array of one-key objects) into one map
+ * that keeps their order: the order of phone fields decides which one is used.
+ */
+export function parseExecutePayload(value: unknown): ParsedExecute {
+  if (!checkExecutePayload.Check(value)) {
+    const error = checkExecutePayload.Errors(value).First();
+    const field = error?.path.replace(/^\//, '').replaceAll('/', '.') || 'body';
+    return { ok: false, problem: `${field} ${error?.message.toLowerCase() ?? 'is invalid'}` };
+  }
+  const args = new Map<string, unknown>();
+  for (const entry of value.inArguments) for (const [k, v] of Object.entries(entry)) args.set(k, v);
+  return { ok: true, payload: value, args };
+}
+
+/** Journey Builder's retries repeat these three values; a new contact or run changes one. */
+export function executeIdentity(payload: ExecutePayload): string {
+  return [payload.activityId, payload.activityInstanceId || payload.definitionInstanceId || '', payload.keyValue].join('\u0000');
+}
+
+export function stringArg(args: Map<string, unknown>, name: string): string | undefined {
+  const value = args.get(name);
+  if (typeof value === 'string') return value.trim() === '' ? undefined : value;
+  if (typeof value === 'number') return String(value);
+  return undefined;
+}

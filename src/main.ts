@@ -1,0 +1,22 @@
+import { configFromEnv } from './config.ts';
+import { createConnector } from './connector.ts';
+import { createLogger } from './logger.ts';
+
+const config = configFromEnv();
+const log = createLogger(config.logLevel);
+const connector = await createConnector(config, log);
+const address = await connector.listen();
+log.info({ address, publicUrl: config.publicUrl, database: connector.store.dialect }, 'mc-relay listening');
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    log.info({ signal }, 'shutting down');
+    connector.close().then(
+      () => process.exit(0),
+      (error) => {
+        log.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  });
+}

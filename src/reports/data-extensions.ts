@@ -1,0 +1,50 @@
+import type { DataExtensionField } from '../sfmc/data-extension.ts';
+
+/**
+ * The report data extensions of the guide's package, with exactly the guide's columns
+ * ("Reports" section of the connector guide). Each has an id the tenant settings refer to,
+ * the name the package gives it, and the external key we use when the tenant names none.
+ */
+export interface ReportDataExtension {
+  id: string;
+  name: string;
+  defaultKey: string;
+  fields: DataExtensionField[];
+}
+
+const text = (name: string, maxLength: number, isNullable = false): DataExtensionField => ({ name, type: 'Text', maxLength, isNullable });
+const number = (name: string, isNullable = false): DataExtensionField => ({ name, type: 'Number', isNullable });
+const date = (name: string, isNullable = true): DataExtensionField => ({ name, type: 'Date', isNullable });
+
+export const smsDeliveryReports: ReportDataExtension = {
+  id: 'smsDeliveryReports',
+  name: 'SMS Delivery Reports',
+  defaultKey: 'SMS_Delivery_Reports',
+  fields: [
+    { name: 'messageId', type: 'Text', maxLength: 50, isPrimaryKey: true, isNullable: false },
+    { name: 'messageCount', type: 'Number', isNullable: false, defaultValue: '1' },
+    text('to', 50),
+    text('from', 50, true),
+    { name: 'pricePerMessage', type: 'Decimal', maxLength: 18, scale: 7, isNullable: true },
+    text('priceCurrency', 5),
+    number('statusGroupId'),
+    text('statusGroupName', 50),
+    number('statusId'),
+    text('statusName', 50),
+    text('statusDescription', 100),
+    number('errorGroupId'),
+    text('errorGroupName', 50),
+    number('errorId'),
+    text('errorName', 50),
+    text('errorDescription', 1000),
+    { name: 'errorPermanent', type: 'Boolean', isNullable: false },
+    text('callbackData', 4000, true),
+    date('sentAt'),
+    date('doneAt'),
+    text('originalMCC', 50, true),
+    text('originalMNC', 50, true),
+  ],
+};
+
+/** Every report data extension, by id: the one list the package, the sandbox and the settings use. */
+export const reportDataExtensions: readonly ReportDataExtension[] = [smsDeliveryReports];

@@ -1,0 +1,55 @@
+import type { Selectable } from 'kysely';
+import type { ReportsTable } from '../store/schema.ts';
+import { type ReportDataExtension, smsDeliveryReports } from './data-extensions.ts';
+
+export type StoredReport = Selectable<ReportsTable>;
+export type DataExtensionRow = Record<string, string | number | boolean | null>;
+
+/**
+ * A kind of report we store and write back: which data extension receives it and how a stored
+ * report becomes one of its rows. Adding a report type is adding an entry here.
+ */
+export interface ReportType {
+  id: string;
+  dataExtension: ReportDataExtension;
+  toRow(report: StoredReport): DataExtensionRow;
+}
+
+const smsDelivery: ReportType = {
+  id: 'smsDelivery',
+  dataExtension: smsDeliveryReports,
+  toRow: (r) => ({
+    messageId: r.message_id,
+    messageCount: r.message_count ?? 1,
+    to: r.destination,
+    from: r.sender,
+    pricePerMessage: r.price_per_message,
+    priceCurrency: r.price_currency ?? '',
+    statusGroupId: r.status_group_id,
+    statusGroupName: r.status_group_name,
+    statusId: r.status_id,
+    statusName: r.status_name,
+    statusDescription: r.status_description ?? '',
+    // A report without an error object means "no error", which Infobip writes as NO_ERROR.
+    errorGroupId: r.error_group_id ?? 0,
+    errorGroupName: r.error_group_name ?? 'OK',
+    errorId: r.error_id ?? 0,
+    errorName: r.error_name ?? 'NO_ERROR',
+    errorDescription: r.error_description ?? 'No Error',
+    errorPermanent: r.error_permanent === 1,
+    callbackData: r.callback_data,
+    sentAt: r.sent_at,
+    doneAt: r.done_at,
+    // mccMnc is the 3-digit MCC followed by the 2- or 3-digit MNC.
+    originalMCC: r.mcc_mnc ? r.mcc_mnc.slice(0, 3) : null,
+    originalMNC: r.mcc_mnc ? r.mcc_mnc.slice(3) : null,
+  }),
+};
+
+const reportTypes = new Map<string, ReportType>([[smsDelivery.id, smsDelivery]]);
+
+export function reportType(id: string): ReportType {
+  const type = reportTypes.get(id);
+  if (!type) throw new Error(`unknown report type ${id}`);
+  return type;
+}

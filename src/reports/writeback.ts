@@ -1,0 +1,102 @@
+import type { Logger } from 'pino';
+import { backoffMs } from '../http/retry.ts';
+import type { SfmcClient } from '../sfmc/client.ts';
+import type { DataExtensionField } from '../sfmc/data-extension.ts';
+import type { Store } from '../store/database.ts';
+import { type ClaimedWriteback, claimWriteback } from '../store/sql/claimWriteback.ts';
+import { selectReports } from '../store/sql/selectReports.ts';
+import { updateWriteback } from '../store/sql/updateWriteback.ts';
+import type { TenantDirectory } from '../tenants/tenant-directory.ts';
+import { PollingLoop } from '../workers/polling-loop.ts';
+import { type DataExtensionRow, reportType } from './report-types.ts';
+
+export interface WritebackOptions {
+  store: Store;
+  tenants: TenantDirectory;
+  sfmc: SfmcClient;
+  log: Logger;
+  /** Pause between rounds that found less than a full claim: lets rows accumulate into large calls. */
+  idleMs?: number;
+  claimLimit?: number;
+  leaseMs?: number;
+  /** Rows per async call; SFMC accepts up to 32,000. */
+  maxRowsPerCall?: number;
+}
+
+/**
+ * Native tracking: writes stored reports to the tenant's data extensions through SFMC's async
+ * rows API, many rows per call. Rows are built from the report store when they are written, so a
+ * row always carries the most advanced status. A call that fails leaves its entries queued with
+ * backoff: while SFMC is down rows wait, and none are lost.
+ */
+export class WritebackWorker {
+  readonly #o: Required<WritebackOptions>;
+  readonly #loop: PollingLoop;
+
+  constructor(options: WritebackOptions) {
+    this.#o = { idleMs: 500, claimLimit: 10_000, leaseMs: 120_000, maxRowsPerCall: 5_000, ...options };
+    this.#loop = new PollingLoop('write-back', this.#o.idleMs, async () => (await this.#writeOnce()) >= this.#o.claimLimit, this.#o.log);
+  }
+
+  start(): void {
+    this.#loop.start();
+  }
+
+  stop(): Promise<void> {
+    return this.#loop.stop();
+  }
+
+  async #writeOnce(): Promise<number> {
+    const claimed = await claimWriteback(this.#o.store.db, this.#o.store.dialect, { now: Date.now(), leaseMs: this.#o.leaseMs, limit: this.#o.claimLimit });
+    const groups = new Map<string, ClaimedWriteback[]>();
+    for (const entry of claimed) {
+      const key = `${entry.tenant_id}\u0000${entry.report_type}`;
+      groups.set(key, [...(groups.get(key) ?? []), entry]);
+    }
+    await Promise.all([...groups.values()].map((entries) => this.#writeGroup(entries)));
+    return claimed.length;
+  }
+
+  async #writeGroup(entries: ClaimedWriteback[]): Promise<void> {
+    const { tenant_id: tenantId, report_type: typeId } = entries[0]!;
+    const tenant = await this.#o.tenants.byId(tenantId);
+    if (!tenant) {
+      await this.#retryLater(entries, 'tenant not found');
+      return;
+    }
+    const type = reportType(typeId);
+    const key = tenant.settings.dataExtensions[type.dataExtension.id] ?? type.dataExtension.defaultKey;
+    for (let i = 0; i < entries.length; i += this.#o.maxRowsPerCall) {
+      const chunk = entries.slice(i, i + this.#o.maxRowsPerCall);
+      const reports = await selectReports(this.#o.store.db, tenantId, [...new Set(chunk.map((e) => e.message_id))]);
+      const rows = reports.map((r) => fitToFields(type.toRow(r), type.dataExtension.fields));
+      const outcome = await this.#o.sfmc.upsertRowsAsync(tenant, key, rows);
+      if (outcome.kind === 'ok') {
+        await updateWriteback(this.#o.store.db, chunk.map((e) => e.id), { state: 'written', request_id: outcome.value, last_error: null });
+      } else {
+        this.#o.log.warn({ tenantId, dataExtension: key, rows: rows.length, reason: outcome.reason }, 'report write-back will be retried');
+        await this.#retryLater(chunk, outcome.reason, outcome.kind === 'retry' ? outcome.retryAfterMs : undefined);
+      }
+    }
+  }
+
+  async #retryLater(entries: ClaimedWriteback[], reason: string, retryAfterMs?: number): Promise<void> {
+    const attempts = Math.max(...entries.map((e) => e.attempts));
+    await updateWriteback(this.#o.store.db, entries.map((e) => e.id), {
+      state: 'pending',
+      next_attempt_at: Date.now() + (retryAfterMs ?? backoffMs(attempts, 1000, 300_000)),
+      last_error: reason.slice(0, 1000),
+    });
+  }
+}
+
+/** Cuts text to the column's length: SFMC rejects a whole row whose text is too long. */
+function fitToFields(row: DataExtensionRow, fields: DataExtensionField[]): DataExtensionRow {
+  for (const field of fields) {
+    const value = row[field.name];
+    if (field.type === 'Text' && field.maxLength && typeof value === 'string' && value.length > field.maxLength) {
+      row[field.name] = value.slice(0, field.maxLength);
+    }
+  }
+  return row;
+}

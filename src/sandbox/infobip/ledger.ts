@@ -1,0 +1,63 @@
+// Bookkeeping of what the simulator received and sent: the counters behind stats() and the
+// per-messageId record behind sentMessages(). Duplicate messageIds are the signal that a client
+// re-sent a message (e.g. retried after a timeout), so they are counted as they happen.
+import type { InfobipStats, SimMessage } from './types.ts';
+
+export type AcceptedMessage = Omit<SimMessage, 'timesReceived' | 'firstReceivedAt' | 'lastReceivedAt'>;
+
+function emptyStats(): InfobipStats {
+  return {
+    requests: 0,
+    acceptedRequests: 0,
+    rejectedRequests: { 400: 0, 401: 0, 429: 0, 500: 0 },
+    hungRequests: 0,
+    messagesAccepted: 0,
+    uniqueMessageIds: 0,
+    duplicateMessageIds: 0,
+    messagesPerRequest: [],
+    webhooksPosted: 0,
+    webhookReportsPosted: 0,
+    webhookFailures: 0,
+    webhookAttempts: 0,
+    webhookReportsDropped: 0,
+    webhookReportsDuplicated: 0,
+    outcomes: { delivered: 0, undeliverable: 0, expired: 0, rejected: 0 },
+  };
+}
+
+export class Ledger {
+  stats: InfobipStats = emptyStats();
+  readonly messages = new Map<string, SimMessage>();
+
+  rejected(status: number): void {
+    this.stats.rejectedRequests[status] = (this.stats.rejectedRequests[status] ?? 0) + 1;
+  }
+
+  accepted(messages: AcceptedMessage[], now: Date): void {
+    this.stats.acceptedRequests++;
+    this.stats.messagesAccepted += messages.length;
+    this.stats.messagesPerRequest.push(messages.length);
+    for (const message of messages) {
+      this.stats.outcomes[message.outcome]++;
+      const previous = this.messages.get(message.messageId);
+      if (!previous) this.stats.uniqueMessageIds++;
+      else if (previous.timesReceived === 1) this.stats.duplicateMessageIds++;
+      // The latest send wins (it is what the next report describes); the count keeps the history.
+      this.messages.set(message.messageId, {
+        ...message,
+        timesReceived: (previous?.timesReceived ?? 0) + 1,
+        firstReceivedAt: previous?.firstReceivedAt ?? now,
+        lastReceivedAt: now,
+      });
+    }
+  }
+
+  snapshot(): InfobipStats {
+    return structuredClone(this.stats);
+  }
+
+  reset(): void {
+    this.stats = emptyStats();
+    this.messages.clear();
+  }
+}

@@ -1,0 +1,46 @@
+// /__sim/: a side door for tests and the sandbox CLI (stats, faults, data extensions). It is not
+// part of SFMC, needs no token, ignores faults, and answers only callers on the loopback interface.
+import type { FastifyInstance } from 'fastify';
+import type { SimContext } from './context.ts';
+import type { DataExtensionDefinition, SfmcFaults } from './types.ts';
+import { DefinitionError, DuplicateDataExtensionError } from './data-extension-store.ts';
+import { FaultError } from './faults.ts';
+
+export function isLoopback(address: string | undefined): boolean {
+  return !!address && (address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.'));
+}
+
+export function registerControlRoutes(app: FastifyInstance, ctx: SimContext): void {
+  app.addHook('onRequest', async (req, reply) => {
+    if (!isLoopback(req.socket.remoteAddress)) return reply.code(403).send({ message: '/__sim/ is loopback-only' });
+  });
+
+  app.get('/stats', async () => ctx.stats.snapshot());
+
+  app.put<{ Body: Partial<SfmcFaults> }>('/faults', async (req, reply) => {
+    try {
+      ctx.faults.set(req.body);
+    } catch (e) {
+      if (e instanceof FaultError) return reply.code(400).send({ message: e.message });
+      throw e;
+    }
+    return ctx.faults.get();
+  });
+
+  app.post<{ Params: { accountId: string }; Body: DataExtensionDefinition }>('/dataextensions/:accountId', async (req, reply) => {
+    try {
+      const de = ctx.des.create(req.params.accountId, req.body);
+      return reply.code(201).send({ id: de.id, key: de.def.key, accountId: req.params.accountId });
+    } catch (e) {
+      if (e instanceof DefinitionError) return reply.code(400).send({ message: e.message });
+      if (e instanceof DuplicateDataExtensionError) return reply.code(409).send({ message: e.message });
+      throw e;
+    }
+  });
+
+  app.get<{ Params: { accountId: string; key: string } }>('/dataextensions/:accountId/:key/rows', async (req, reply) => {
+    const de = ctx.des.byKey(req.params.accountId, req.params.key);
+    if (!de) return reply.code(404).send({ message: `no data extension '${req.params.key}' in MID ${req.params.accountId}` });
+    return [...de.rows.values()];
+  });
+}

@@ -1,0 +1,98 @@
+// Public types of the SFMC simulator. They live here so that the internal modules can share them
+// without importing simulator.ts (which wires everything together); simulator.ts re-exports them.
+
+/** SOAP `DataExtensionFieldType` values (specs/sfmc/docs/soap-dataextensionfieldtype.md, sfmc.md §3.4). */
+export type DataExtensionFieldType =
+  | 'Text'
+  | 'Number'
+  | 'Date'
+  | 'Boolean'
+  | 'EmailAddress'
+  | 'Phone'
+  | 'Decimal'
+  | 'Locale';
+
+export interface DataExtensionField {
+  name: string;
+  type: DataExtensionFieldType;
+  /** Text-like: max characters. Decimal: precision (total digits). */
+  maxLength?: number;
+  isPrimaryKey?: boolean;
+  /** Defaults to true, except for primary-key fields, which are never nullable. */
+  isNullable?: boolean;
+  /** Decimal only: digits after the point. */
+  scale?: number;
+  /** Applied when a new row omits the field, as SFMC's column default does. */
+  defaultValue?: string;
+}
+
+export interface DataExtensionDefinition {
+  /** External key (CustomerKey). */
+  key: string;
+  name: string;
+  fields: DataExtensionField[];
+}
+
+/**
+ * One installed-package API integration enabled in one business unit. Listing the same
+ * clientId/clientSecret several times with different accountIds means the integration is enabled
+ * in several BUs; the first entry is the BU that created it (used when the token request has no
+ * account_id, per access-token-s2s.md).
+ */
+export interface SfmcClient {
+  clientId: string;
+  clientSecret: string;
+  /** MID of the business unit. */
+  accountId: string;
+}
+
+export interface SfmcFaults {
+  latencyMs: number;
+  /** Probability (0..1) that a call gets 429 errorcode 50100 with Retry-After. */
+  rate429: number;
+  retryAfterSeconds: number;
+  /** Probability (0..1) that a call gets 500 or 503. */
+  rate5xx: number;
+  /** One-shot: invalidates every token issued so far, then resets itself. */
+  expireTokensNow: boolean;
+  /** Every auth/REST call fails with 503 until cleared. */
+  down: boolean;
+}
+
+export interface SfmcStats {
+  tokenRequests: number;
+  tokensIssued: number;
+  /** Keyed by route id, e.g. "PUT /data/v1/async/dataextensions/key:{key}/rows". */
+  calls: Record<string, number>;
+  /** Items per accepted write call (async insert/upsert and hub rowset). */
+  rowsPerCall: number[];
+  /** Responses with status >= 400 on the auth and REST hosts, keyed by status code. */
+  rejected: Record<string, number>;
+  /** Async insert/upsert requests that were queued. */
+  asyncRequests: number;
+  /** Queued async requests that finished with at least one failed item (or failed as a whole). */
+  asyncErrors: number;
+}
+
+export interface SfmcSimulatorOptions {
+  host?: string;
+  port?: number;
+  clients: SfmcClient[];
+  /** Default 1080, the expires_in SFMC returns. */
+  tokenTtlSeconds?: number;
+  /** Default 20. */
+  asyncProcessingDelayMs?: number;
+  /** Created in the business unit of the first client. Use createDataExtension for others. */
+  dataExtensions?: DataExtensionDefinition[];
+  faults?: Partial<SfmcFaults>;
+}
+
+export interface SfmcSimulator {
+  authBaseUrl: string;
+  restBaseUrl: string;
+  createDataExtension(accountId: string, def: DataExtensionDefinition): void;
+  rows(accountId: string, key: string): Record<string, unknown>[];
+  setFaults(f: Partial<SfmcFaults>): void;
+  stats(): SfmcStats;
+  close(): Promise<void>;
+}

@@ -1,0 +1,42 @@
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, LogController } from 'fastify';
+import type { Logger } from 'pino';
+import type { ServerContext } from './context.ts';
+import { activityRoutes } from './routes/activities.ts';
+import { adminRoutes } from './routes/admin.ts';
+import { healthRoutes } from './routes/health.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
+
+/** Webhook URLs carry their tenant's token: never let one reach a log line. */
+export function redactUrl(url: string): string {
+  return url.replace(/\/hooks\/[^/?]+/, '/hooks/[token]');
+}
+
+export function buildServer(ctx: ServerContext, log: Logger): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: log as FastifyBaseLogger,
+    // One log line per request would cost more than execute itself, and request URLs hold webhook tokens.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: 1024 * 1024,
+    // Journey Builder and Infobip keep connections open; keep them alive longer than they do.
+    keepAliveTimeout: 65_000,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+  });
+
+  app.setErrorHandler((error: FastifyError, req, reply) => {
+    if (error.validation) {
+      const first = error.validation[0];
+      const missing = (first?.params as { missingProperty?: string } | undefined)?.missingProperty;
+      const path = [first?.instancePath.replace(/^\//, '').replaceAll('/', '.'), missing].filter(Boolean).join('.');
+      return reply.code(400).send({ error: 'invalid_request', field: path || undefined, message: `${path || 'body'} ${first?.message ?? 'is invalid'}` });
+    }
+    const status = error.statusCode ?? 500;
+    if (status >= 500) req.log.error({ err: error, url: redactUrl(req.url) }, 'request failed');
+    return reply.code(status).send({ error: status >= 500 ? 'internal_error' : 'invalid_request', message: status >= 500 ? 'internal error' : error.message });
+  });
+
+  app.register(async (scope) => activityRoutes(scope, ctx));
+  app.register(async (scope) => webhookRoutes(scope, ctx));
+  app.register(async (scope) => adminRoutes(scope, ctx), { prefix: '/admin' });
+  app.register(async (scope) => healthRoutes(scope, ctx));
+  return app;
+}

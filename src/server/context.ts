@@ -1,0 +1,17 @@
+import type { OutboxWriter } from '../dispatch/outbox-writer.ts';
+import type { Store } from '../store/database.ts';
+import type { SecretBox } from '../tenants/secret-box.ts';
+import type { TenantDirectory } from '../tenants/tenant-directory.ts';
+
+/** What the routes use; built once by the connector. */
+export interface ServerContext {
+  store: Store;
+  tenants: TenantDirectory;
+  box: SecretBox;
+  outbox: OutboxWriter;
+  publicUrl: string;
+  adminToken: string | undefined;
+  allowPrivateUrls: boolean;
+  /** Tells the write-back worker that new reports are waiting. */
+  reportsStored: () => void;
+}

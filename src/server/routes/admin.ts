@@ -1,0 +1,40 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { listTenants } from '../../store/sql/listTenants.ts';
+import { CreateTenantBody, createTenant } from '../../tenants/create-tenant.ts';
+import { describeTenant } from '../../tenants/describe-tenant.ts';
+import type { ServerContext } from '../context.ts';
+
+/** Compares digests so the comparison takes the same time whatever the guess. */
+function sameToken(given: string, expected: string): boolean {
+  const digest = (s: string) => createHash('sha256').update(s).digest();
+  return timingSafeEqual(digest(given), digest(expected));
+}
+
+/** The operator's API, under /admin, authenticated with the bearer token MC_RELAY_ADMIN_TOKEN. */
+export async function adminRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
+  app.addHook('preHandler', async (req: FastifyRequest, reply: FastifyReply) => {
+    if (!ctx.adminToken) return reply.code(503).send({ error: 'admin_disabled', message: 'set MC_RELAY_ADMIN_TOKEN to enable the admin API' });
+    const header = req.headers.authorization ?? '';
+    const given = header.startsWith('Bearer ') ? header.slice(7) : '';
+    if (!given || !sameToken(given, ctx.adminToken)) return reply.code(401).send({ error: 'unauthorized', message: 'send Authorization: Bearer <MC_RELAY_ADMIN_TOKEN>' });
+  });
+
+  app.post<{ Body: CreateTenantBody }>('/tenants', { schema: { body: CreateTenantBody } }, async (req, reply) => {
+    const created = await createTenant(ctx.store.db, ctx.box, req.body, ctx.allowPrivateUrls);
+    if (!created.ok) return reply.code(400).send({ error: 'invalid_request', field: created.field, message: `${created.field} ${created.problem}` });
+    const tenant = await ctx.tenants.byId(created.tenantId);
+    return reply.code(201).send(describeTenant(ctx.publicUrl, tenant!));
+  });
+
+  app.get('/tenants', async () => {
+    const rows = await listTenants(ctx.store.db);
+    const tenants = await Promise.all(rows.map((r) => ctx.tenants.byId(r.id)));
+    return { tenants: tenants.filter((t) => t !== undefined).map((t) => describeTenant(ctx.publicUrl, t)) };
+  });
+
+  app.get<{ Params: { id: string } }>('/tenants/:id', async (req, reply) => {
+    const tenant = await ctx.tenants.byId(req.params.id);
+    return tenant ? describeTenant(ctx.publicUrl, tenant) : reply.code(404).send({ error: 'not_found' });
+  });
+}

@@ -1,0 +1,121 @@
+import { Agent, request } from 'undici';
+import { parseJson } from '../http/parse-json.ts';
+import { retryAfterMs } from '../http/retry.ts';
+import type { Tenant } from '../tenants/tenant.ts';
+
+export type SfmcOutcome<T> =
+  | { kind: 'ok'; value: T }
+  /** Worth trying again later: 429, 5xx, network failures, a token we could not get. */
+  | { kind: 'retry'; reason: string; retryAfterMs: number | undefined }
+  /** SFMC refused the call itself; repeating it unchanged will not help. */
+  | { kind: 'failed'; reason: string };
+
+interface CachedToken {
+  accessToken: string;
+  restBaseUrl: string;
+  /** Refresh a minute early so a token never expires in flight. */
+  refreshAt: number;
+}
+
+const agent = new Agent({ connections: 8, headersTimeout: 30_000, bodyTimeout: 30_000, connect: { timeout: 10_000 } });
+
+/**
+ * SFMC REST calls on behalf of tenants: one client_credentials token per tenant and business
+ * unit (account_id = MID), cached until shortly before it expires and fetched again once on a 401.
+ */
+export class SfmcClient {
+  readonly #tokens = new Map<string, Promise<SfmcOutcome<CachedToken>>>();
+
+  /** Async upsert (`PUT /data/v1/async/dataextensions/key:{key}/rows`); answers SFMC's requestId. */
+  upsertRowsAsync(tenant: Tenant, dataExtensionKey: string, items: Record<string, unknown>[]): Promise<SfmcOutcome<string>> {
+    return this.#call(tenant, 'PUT', `data/v1/async/dataextensions/key:${encodeURIComponent(dataExtensionKey)}/rows`, { items }, (body) => {
+      const requestId = (body as { requestId?: unknown } | undefined)?.requestId;
+      const messages = (body as { resultMessages?: { resultClass?: string; message?: string; resultCode?: string }[] } | undefined)?.resultMessages ?? [];
+      const error = messages.find((m) => m.resultClass === 'Error');
+      if (error) return { kind: 'failed', reason: `${error.resultCode ?? 'Error'}: ${error.message ?? ''}` };
+      return typeof requestId === 'string' ? { kind: 'ok', value: requestId } : { kind: 'failed', reason: 'SFMC answered without a requestId' };
+    });
+  }
+
+  async #call<T>(tenant: Tenant, method: 'PUT' | 'POST' | 'GET', path: string, body: unknown, read: (body: unknown) => SfmcOutcome<T>): Promise<SfmcOutcome<T>> {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const token = await this.#token(tenant);
+      if (token.kind !== 'ok') return token;
+      let response;
+      try {
+        response = await request(new URL(path, token.value.restBaseUrl), {
+          method,
+          dispatcher: agent,
+          headers: { authorization: `Bearer ${token.value.accessToken}`, 'content-type': 'application/json; charset=UTF-8' },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+      } catch (error) {
+        return { kind: 'retry', reason: `network: ${(error as Error).message}`, retryAfterMs: undefined };
+      }
+      const text = await response.body.text().catch(() => '');
+      const status = response.statusCode;
+      if (status === 401 && attempt === 0) {
+        // Expired or revoked token: fetch a new one and try once more.
+        this.#tokens.delete(tenant.id);
+        continue;
+      }
+      if (status >= 200 && status < 300) return read(parseJson(text));
+      if (status === 429 || status >= 500 || status === 401) {
+        return { kind: 'retry', reason: `HTTP ${status} ${text.slice(0, 200)}`, retryAfterMs: retryAfterMs(response.headers['retry-after']) };
+      }
+      return { kind: 'failed', reason: `HTTP ${status} ${text.slice(0, 500)}` };
+    }
+    return { kind: 'retry', reason: 'SFMC keeps refusing fresh tokens', retryAfterMs: undefined };
+  }
+
+  #token(tenant: Tenant): Promise<SfmcOutcome<CachedToken>> {
+    const cached = this.#tokens.get(tenant.id);
+    if (cached) {
+      return cached.then((t) => {
+        if (t.kind === 'ok' && t.value.refreshAt > Date.now()) return t;
+        if (this.#tokens.get(tenant.id) === cached) this.#tokens.delete(tenant.id);
+        return this.#token(tenant);
+      });
+    }
+    const fresh = fetchToken(tenant);
+    this.#tokens.set(tenant.id, fresh);
+    // A failed token request is not cached: the next call asks again.
+    void fresh.then((t) => {
+      if (t.kind !== 'ok' && this.#tokens.get(tenant.id) === fresh) this.#tokens.delete(tenant.id);
+    });
+    return fresh;
+  }
+}
+
+async function fetchToken(tenant: Tenant): Promise<SfmcOutcome<CachedToken>> {
+  let response;
+  try {
+    response = await request(new URL('v2/token', withSlash(tenant.settings.sfmc.authBaseUrl)), {
+      method: 'POST',
+      dispatcher: agent,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        grant_type: 'client_credentials',
+        client_id: tenant.settings.sfmc.clientId,
+        client_secret: tenant.secrets.sfmcClientSecret,
+        account_id: tenant.mid,
+      }),
+    });
+  } catch (error) {
+    return { kind: 'retry', reason: `token request failed: ${(error as Error).message}`, retryAfterMs: undefined };
+  }
+  const body = parseJson(await response.body.text().catch(() => '')) as Record<string, unknown> | undefined;
+  if (response.statusCode !== 200 || typeof body?.access_token !== 'string' || typeof body.rest_instance_url !== 'string') {
+    const reason = `token request answered HTTP ${response.statusCode} ${typeof body?.error === 'string' ? body.error : ''}`.trim();
+    return { kind: 'retry', reason, retryAfterMs: retryAfterMs(response.headers['retry-after']) };
+  }
+  const expiresIn = typeof body.expires_in === 'number' ? body.expires_in : 1080;
+  return {
+    kind: 'ok',
+    value: { accessToken: body.access_token, restBaseUrl: withSlash(body.rest_instance_url), refreshAt: Date.now() + Math.max(0, expiresIn - 60) * 1000 },
+  };
+}
+
+function withSlash(url: string): string {
+  return url.endsWith('/') ? url : `${url}/`;
+}

@@ -1,0 +1,115 @@
+import type { Kysely, Migration, MigrationProvider } from 'kysely';
+
+/**
+ * Migrations live in code, in order, so that one build carries its schema and the same
+ * definitions run on SQLite and PostgreSQL. Kysely's migrator takes a lock, so several
+ * instances starting together against one PostgreSQL apply each migration once.
+ */
+const migrations: Record<string, Migration> = {
+  '0001_spine': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('tenants')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('url_key', 'text', (c) => c.notNull().unique())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('mid', 'text', (c) => c.notNull())
+        .addColumn('settings', 'text', (c) => c.notNull())
+        .addColumn('sealed_secrets', 'text', (c) => c.notNull())
+        .addColumn('webhook_token_hash', 'text', (c) => c.notNull().unique())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('infobip_accounts')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id'))
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('base_url', 'text', (c) => c.notNull())
+        .addColumn('sealed_api_key', 'text', (c) => c.notNull())
+        .addColumn('is_default', 'integer', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('messages')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('tenant_id', 'text', (c) => c.notNull())
+        .addColumn('dedupe_key', 'text', (c) => c.notNull().unique())
+        .addColumn('activity_id', 'text', (c) => c.notNull())
+        .addColumn('journey_id', 'text')
+        .addColumn('definition_instance_id', 'text')
+        .addColumn('contact_key', 'text', (c) => c.notNull())
+        .addColumn('channel', 'text', (c) => c.notNull())
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('destination', 'text', (c) => c.notNull())
+        .addColumn('payload', 'text', (c) => c.notNull())
+        .addColumn('bulk_id', 'text', (c) => c.notNull())
+        .addColumn('callback_data', 'text')
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull())
+        .addColumn('next_attempt_at', 'bigint', (c) => c.notNull())
+        .addColumn('lease_owner', 'text')
+        .addColumn('lease_until', 'bigint')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('sent_at', 'bigint')
+        .addColumn('provider_status', 'text')
+        .addColumn('last_error', 'text')
+        .execute();
+      // The dispatcher's claim scans by state and due time.
+      await db.schema.createIndex('messages_due').on('messages').columns(['state', 'next_attempt_at']).execute();
+
+      await db.schema
+        .createTable('reports')
+        .addColumn('message_id', 'text', (c) => c.primaryKey())
+        .addColumn('tenant_id', 'text', (c) => c.notNull())
+        .addColumn('channel', 'text', (c) => c.notNull())
+        .addColumn('destination', 'text', (c) => c.notNull())
+        .addColumn('sender', 'text')
+        .addColumn('rank', 'integer', (c) => c.notNull())
+        .addColumn('status_group_id', 'integer', (c) => c.notNull())
+        .addColumn('status_group_name', 'text', (c) => c.notNull())
+        .addColumn('status_id', 'integer', (c) => c.notNull())
+        .addColumn('status_name', 'text', (c) => c.notNull())
+        .addColumn('status_description', 'text')
+        .addColumn('error_group_id', 'integer')
+        .addColumn('error_group_name', 'text')
+        .addColumn('error_id', 'integer')
+        .addColumn('error_name', 'text')
+        .addColumn('error_description', 'text')
+        .addColumn('error_permanent', 'integer')
+        .addColumn('price_per_message', 'double precision')
+        .addColumn('price_currency', 'text')
+        .addColumn('message_count', 'integer')
+        .addColumn('mcc_mnc', 'text')
+        .addColumn('callback_data', 'text')
+        .addColumn('sent_at', 'text')
+        .addColumn('done_at', 'text')
+        .addColumn('seen_at', 'text')
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('writeback_queue')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('tenant_id', 'text', (c) => c.notNull())
+        .addColumn('report_type', 'text', (c) => c.notNull())
+        .addColumn('message_id', 'text', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull())
+        .addColumn('next_attempt_at', 'bigint', (c) => c.notNull())
+        .addColumn('lease_until', 'bigint')
+        .addColumn('request_id', 'text')
+        .addColumn('last_error', 'text')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('writeback_due').on('writeback_queue').columns(['state', 'next_attempt_at']).execute();
+    },
+  },
+};
+
+export const migrationProvider: MigrationProvider = {
+  async getMigrations() {
+    return migrations;
+  },
+};

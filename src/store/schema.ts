@@ -1,0 +1,111 @@
+/**
+ * The database as Kysely sees it. Times are epoch milliseconds (BIGINT) so both dialects
+ * compare and sort them the same way; JSON documents are TEXT for the same reason.
+ */
+export interface Database {
+  tenants: TenantsTable;
+  infobip_accounts: InfobipAccountsTable;
+  messages: MessagesTable;
+  reports: ReportsTable;
+  writeback_queue: WritebackQueueTable;
+}
+
+export interface TenantsTable {
+  id: string;
+  url_key: string;
+  name: string;
+  mid: string;
+  /** Non-secret settings, JSON (see tenants/tenant.ts). */
+  settings: string;
+  /** Secrets, AES-256-GCM sealed JSON (see tenants/secret-box.ts). */
+  sealed_secrets: string;
+  /** sha256 of the webhook URL token: lets a webhook find its tenant without storing the token in clear. */
+  webhook_token_hash: string;
+  created_at: number;
+}
+
+export interface InfobipAccountsTable {
+  id: string;
+  tenant_id: string;
+  name: string;
+  base_url: string;
+  sealed_api_key: string;
+  is_default: number;
+  created_at: number;
+}
+
+export type MessageState = 'queued' | 'sending' | 'sent' | 'failed';
+
+export interface MessagesTable {
+  id: string;
+  tenant_id: string;
+  /** sha256(tenant, activityId, activity/definition instance, keyValue): Journey Builder's retries map to one row. */
+  dedupe_key: string;
+  activity_id: string;
+  journey_id: string | null;
+  definition_instance_id: string | null;
+  contact_key: string;
+  channel: string;
+  account_id: string;
+  destination: string;
+  /** Channel-specific content, JSON. */
+  payload: string;
+  bulk_id: string;
+  callback_data: string | null;
+  state: MessageState;
+  attempts: number;
+  next_attempt_at: number;
+  lease_owner: string | null;
+  lease_until: number | null;
+  created_at: number;
+  sent_at: number | null;
+  provider_status: string | null;
+  last_error: string | null;
+}
+
+export interface ReportsTable {
+  message_id: string;
+  tenant_id: string;
+  channel: string;
+  destination: string;
+  sender: string | null;
+  /** Orders reports of one message: a lower rank never replaces a higher one (see reports/status-rank.ts). */
+  rank: number;
+  status_group_id: number;
+  status_group_name: string;
+  status_id: number;
+  status_name: string;
+  status_description: string | null;
+  error_group_id: number | null;
+  error_group_name: string | null;
+  error_id: number | null;
+  error_name: string | null;
+  error_description: string | null;
+  error_permanent: number | null;
+  price_per_message: number | null;
+  price_currency: string | null;
+  message_count: number | null;
+  mcc_mnc: string | null;
+  callback_data: string | null;
+  sent_at: string | null;
+  done_at: string | null;
+  seen_at: string | null;
+  updated_at: number;
+}
+
+export type WritebackState = 'pending' | 'writing' | 'written' | 'failed';
+
+export interface WritebackQueueTable {
+  id: string;
+  tenant_id: string;
+  /** Report type id from reports/report-types.ts: which data extension and which columns. */
+  report_type: string;
+  message_id: string;
+  state: WritebackState;
+  attempts: number;
+  next_attempt_at: number;
+  lease_until: number | null;
+  request_id: string | null;
+  last_error: string | null;
+  created_at: number;
+}

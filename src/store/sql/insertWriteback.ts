@@ -1,0 +1,30 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Database } from '../schema.ts';
+
+/** Queues stored reports for writing back to the tenant's data extension of their report type. */
+export async function insertWriteback(
+  db: Kysely<Database>,
+  entries: { tenantId: string; reportType: string; messageId: string }[],
+  now: number,
+): Promise<void> {
+  if (entries.length === 0) return;
+  await db
+    .insertInto('writeback_queue')
+    .values(
+      entries.map((e) => ({
+        id: randomUUID(),
+        tenant_id: e.tenantId,
+        report_type: e.reportType,
+        message_id: e.messageId,
+        state: 'pending' as const,
+        attempts: 0,
+        next_attempt_at: now,
+        lease_until: null,
+        request_id: null,
+        last_error: null,
+        created_at: now,
+      })),
+    )
+    .execute();
+}

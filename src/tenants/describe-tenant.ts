@@ -1,0 +1,32 @@
+import { activities } from '../journey/activity-config.ts';
+import { reportDataExtensions } from '../reports/data-extensions.ts';
+import type { Tenant } from './tenant.ts';
+
+/** Where a tenant's activities and webhooks live, built from the connector's public URL. */
+export function activityBaseUrl(publicUrl: string, tenant: Pick<Tenant, 'urlKey'>, activityId: string): string {
+  return `${publicUrl}/t/${tenant.urlKey}/activities/${activityId}/`;
+}
+
+export function deliveryReportsWebhookUrl(publicUrl: string, tenant: Pick<Tenant, 'secrets'>): string {
+  return `${publicUrl}/hooks/${tenant.secrets.webhookToken}/delivery-reports`;
+}
+
+/**
+ * What the admin API answers about a tenant: everything an operator needs to install it in
+ * SFMC and point Infobip at it. No secret but the webhook URLs, which the operator needs.
+ */
+export function describeTenant(publicUrl: string, tenant: Tenant) {
+  return {
+    id: tenant.id,
+    name: tenant.name,
+    mid: tenant.mid,
+    urlKey: tenant.urlKey,
+    activities: Object.fromEntries(activities.map((a) => [a.id, activityBaseUrl(publicUrl, tenant, a.id)])),
+    webhooks: { deliveryReports: deliveryReportsWebhookUrl(publicUrl, tenant) },
+    dataExtensions: Object.fromEntries(reportDataExtensions.map((d) => [d.id, tenant.settings.dataExtensions[d.id] ?? d.defaultKey])),
+    sfmc: { clientId: tenant.settings.sfmc.clientId, authBaseUrl: tenant.settings.sfmc.authBaseUrl },
+    infobipAccounts: tenant.accounts.map((a) => ({ id: a.id, name: a.name, baseUrl: a.baseUrl, isDefault: a.isDefault })),
+    defaultCountry: tenant.settings.defaultCountry ?? null,
+    senders: tenant.settings.senders,
+  };
+}

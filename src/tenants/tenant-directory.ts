@@ -1,0 +1,78 @@
+import { createHash } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/schema.ts';
+import { selectTenant, type TenantRows } from '../store/sql/selectTenant.ts';
+import type { SecretBox } from './secret-box.ts';
+import type { Tenant, TenantSecrets, TenantSettings } from './tenant.ts';
+
+/** How long a tenant stays cached: bounds how stale another instance's view can be. */
+const CACHE_TTL_MS = 30_000;
+
+export function hashWebhookToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/**
+ * Tenants by URL key, webhook token or id, opened and cached in memory so the execute path
+ * reads no database row and imports no key per request.
+ */
+export class TenantDirectory {
+  readonly #db: Kysely<Database>;
+  readonly #box: SecretBox;
+  readonly #cache = new Map<string, { tenant: Promise<Tenant | undefined>; expires: number }>();
+
+  constructor(db: Kysely<Database>, box: SecretBox) {
+    this.#db = db;
+    this.#box = box;
+  }
+
+  byUrlKey(urlKey: string): Promise<Tenant | undefined> {
+    return this.#cached(`url:${urlKey}`, () => selectTenant(this.#db, { urlKey }));
+  }
+
+  byWebhookToken(token: string): Promise<Tenant | undefined> {
+    return this.#cached(`hook:${hashWebhookToken(token)}`, () => selectTenant(this.#db, { webhookTokenHash: hashWebhookToken(token) }));
+  }
+
+  byId(id: string): Promise<Tenant | undefined> {
+    return this.#cached(`id:${id}`, () => selectTenant(this.#db, { id }));
+  }
+
+  #cached(cacheKey: string, load: () => Promise<TenantRows | undefined>): Promise<Tenant | undefined> {
+    const now = Date.now();
+    const hit = this.#cache.get(cacheKey);
+    if (hit && hit.expires > now) return hit.tenant;
+    const tenant = load().then((rows) => (rows ? this.#open(rows) : undefined));
+    // Unknown keys are cached briefly too, so garbage URLs cannot turn into a database load.
+    this.#cache.set(cacheKey, { tenant, expires: now + CACHE_TTL_MS });
+    tenant.catch(() => this.#cache.delete(cacheKey));
+    return tenant;
+  }
+
+  async #open({ tenant, accounts }: TenantRows): Promise<Tenant> {
+    const secrets = JSON.parse(this.#box.open(tenant.sealed_secrets)) as TenantSecrets;
+    const jwtKey = await crypto.subtle.importKey(
+      'raw',
+      new TextEncoder().encode(secrets.jwtSigningSecret),
+      { name: 'HMAC', hash: 'SHA-256' },
+      false,
+      ['verify', 'sign'],
+    );
+    return {
+      id: tenant.id,
+      urlKey: tenant.url_key,
+      name: tenant.name,
+      mid: tenant.mid,
+      settings: JSON.parse(tenant.settings) as TenantSettings,
+      secrets,
+      jwtKey,
+      accounts: accounts.map((a) => ({
+        id: a.id,
+        name: a.name,
+        baseUrl: a.base_url,
+        apiKey: this.#box.open(a.sealed_api_key),
+        isDefault: a.is_default === 1,
+      })),
+    };
+  }
+}

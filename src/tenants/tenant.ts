@@ -1,0 +1,43 @@
+import type { CountryCode } from 'libphonenumber-js';
+
+/** Non-secret tenant settings, stored as JSON in `tenants.settings`. */
+export interface TenantSettings {
+  sfmc: { clientId: string; authBaseUrl: string };
+  /** Country used to read phone numbers stored without an international prefix. */
+  defaultCountry: CountryCode | undefined;
+  /** External keys of the tenant's report data extensions, by report-type data extension id. */
+  dataExtensions: Record<string, string>;
+  senders: { sms?: string };
+}
+
+/** Secrets, sealed as one JSON document in `tenants.sealed_secrets`. */
+export interface TenantSecrets {
+  jwtSigningSecret: string;
+  sfmcClientSecret: string;
+  webhookToken: string;
+}
+
+export interface InfobipAccount {
+  id: string;
+  name: string;
+  baseUrl: string;
+  apiKey: string;
+  isDefault: boolean;
+}
+
+/** A tenant as the running connector uses it: secrets opened, JWT key imported once. */
+export interface Tenant {
+  id: string;
+  urlKey: string;
+  name: string;
+  mid: string;
+  settings: TenantSettings;
+  secrets: TenantSecrets;
+  /** HS256 key imported once: jose would re-import a raw secret on every verification. */
+  jwtKey: CryptoKey;
+  accounts: InfobipAccount[];
+}
+
+export function defaultAccount(tenant: Tenant): InfobipAccount | undefined {
+  return tenant.accounts.find((a) => a.isDefault) ?? tenant.accounts[0];
+}
