@@ -351,7 +351,7 @@ describe('delivery reports', () => {
       assert.deepEqual(sim.stats().outcomes, { delivered: 0, undeliverable: 0, expired: 0, rejected: 20 });
     }));
 
-  test('default mix yields mostly delivered and every outcome maps to its documented status', () =>
+  test('every outcome maps to its documented status and error', () =>
     withSim({ outcomes: { delivered: 1, undeliverable: 1, expired: 1, rejected: 1 } }, async (sim, rx) => {
       await send(sim, { messages: [sms(numbers(200), {}, rx.url)] });
       await sim.flushWebhooks();

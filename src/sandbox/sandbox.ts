@@ -50,29 +50,113 @@ export interface Sandbox {
 
 const DEMO_MID = '510000001';
 
+const newSecret = () => randomBytes(24).toString('base64url');
+
+export interface SimulatorOptions {
+  host?: string;
+  infobipPort?: number;
+  sfmcPort?: number;
+  deliveryDelayMs?: number | [number, number];
+  outcomes?: DeliveryOutcomeMix;
+}
+
+/** Both simulators, with credentials for one SFMC business unit and one Infobip account. */
+export interface Simulators {
+  infobip: InfobipSimulator;
+  sfmc: SfmcSimulator;
+  sfmcClient: { clientId: string; clientSecret: string; accountId: string };
+  infobipApiKey: string;
+  close(): Promise<void>;
+}
+
+/** Starts SFMC and Infobip simulators; the business unit already has the report data extensions. */
+export async function startSimulators(options: SimulatorOptions = {}): Promise<Simulators> {
+  const host = options.host ?? '127.0.0.1';
+  const sfmcClient = { clientId: `sandbox-${newSecret().slice(0, 12)}`, clientSecret: newSecret(), accountId: DEMO_MID };
+  const infobipApiKey = newSecret();
+  const infobip = await startInfobipSimulator({
+    host,
+    port: options.infobipPort ?? 0,
+    apiKeys: [infobipApiKey],
+    ...(options.deliveryDelayMs !== undefined ? { deliveryDelayMs: options.deliveryDelayMs } : {}),
+    ...(options.outcomes ? { outcomes: options.outcomes } : {}),
+  });
+  const sfmc = await startSfmcSimulator({ host, port: options.sfmcPort ?? 0, clients: [sfmcClient] });
+  for (const de of reportDataExtensions) sfmc.createDataExtension(DEMO_MID, { key: de.defaultKey, name: de.name, fields: de.fields });
+  return {
+    infobip,
+    sfmc,
+    sfmcClient,
+    infobipApiKey,
+    async close() {
+      await infobip.close();
+      await sfmc.close();
+    },
+  };
+}
+
+export interface SimulatorEndpoints {
+  sfmc: { authBaseUrl: string; restBaseUrl: string; clientId: string; clientSecret: string; accountId: string };
+  infobip: { baseUrl: string; apiKey: string };
+}
+
+export function simulatorEndpoints(simulators: Simulators): SimulatorEndpoints {
+  return {
+    sfmc: { authBaseUrl: simulators.sfmc.authBaseUrl, restBaseUrl: simulators.sfmc.restBaseUrl, ...simulators.sfmcClient },
+    infobip: { baseUrl: simulators.infobip.url, apiKey: simulators.infobipApiKey },
+  };
+}
+
+/**
+ * Creates the demo tenant through the connector's real admin API, pointed at the simulators,
+ * and answers the sandbox description (without the database location).
+ */
+export async function createDemoTenant(adminUrl: string, adminToken: string, endpoints: SimulatorEndpoints): Promise<Omit<SandboxInfo, 'databaseUrl'>> {
+  const jwtSecret = newSecret();
+  const response = await fetch(`${adminUrl}/tenants`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      name: 'Sandbox business unit',
+      mid: endpoints.sfmc.accountId,
+      jwtSigningSecret: jwtSecret,
+      sfmc: { clientId: endpoints.sfmc.clientId, clientSecret: endpoints.sfmc.clientSecret, authBaseUrl: endpoints.sfmc.authBaseUrl },
+      infobip: endpoints.infobip,
+      defaultCountry: 'DE',
+      senders: { sms: 'mc-relay' },
+    }),
+  });
+  if (response.status !== 201) throw new Error(`sandbox tenant creation answered ${response.status}: ${await response.text()}`);
+  const tenant = (await response.json()) as { id: string; activities: Record<string, string>; webhooks: Record<string, string>; dataExtensions: Record<string, string> };
+  return {
+    messageActivityUrl: tenant.activities.message!,
+    reportsActivityUrl: tenant.activities.reports!,
+    jwtSecret,
+    adminToken,
+    adminUrl,
+    tenantId: tenant.id,
+    ...endpoints,
+    dataExtensions: tenant.dataExtensions,
+    webhooks: tenant.webhooks,
+  };
+}
+
 /**
  * The connector with faithful SFMC and Infobip simulators on loopback, and a demo tenant created
  * through the real admin API: a full offline installation for the demo, the bench and the tests.
  */
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const host = options.host ?? '127.0.0.1';
-  const secret = () => randomBytes(24).toString('base64url');
-  const sfmcClient = { clientId: `sandbox-${secret().slice(0, 12)}`, clientSecret: secret(), accountId: DEMO_MID };
-  const infobipKey = secret();
-
-  const infobip = await startInfobipSimulator({
+  const simulators = await startSimulators({
     host,
-    port: options.infobipPort ?? 0,
-    apiKeys: [infobipKey],
+    infobipPort: options.infobipPort ?? 0,
+    sfmcPort: options.sfmcPort ?? 0,
     ...(options.deliveryDelayMs !== undefined ? { deliveryDelayMs: options.deliveryDelayMs } : {}),
     ...(options.outcomes ? { outcomes: options.outcomes } : {}),
   });
-  const sfmc = await startSfmcSimulator({ host, port: options.sfmcPort ?? 0, clients: [sfmcClient] });
-  for (const de of reportDataExtensions) sfmc.createDataExtension(DEMO_MID, { key: de.defaultKey, name: de.name, fields: de.fields });
-
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'mc-relay-sandbox-'));
   const port = options.port || (await freePort(host));
-  const adminToken = secret();
+  const adminToken = newSecret();
   const config: ConnectorConfig = {
     port,
     host,
@@ -88,58 +172,21 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   };
   const connector = await createConnector(config, options.log, options.tuning);
   await connector.listen();
-
-  const jwtSecret = secret();
-  const adminUrl = `${config.publicUrl}/admin`;
-  const response = await fetch(`${adminUrl}/tenants`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      name: 'Sandbox business unit',
-      mid: DEMO_MID,
-      jwtSigningSecret: jwtSecret,
-      sfmc: { clientId: sfmcClient.clientId, clientSecret: sfmcClient.clientSecret, authBaseUrl: sfmc.authBaseUrl },
-      infobip: { baseUrl: infobip.url, apiKey: infobipKey },
-      defaultCountry: 'DE',
-      senders: { sms: 'mc-relay' },
-    }),
-  });
-  if (response.status !== 201) throw new Error(`sandbox tenant creation answered ${response.status}: ${await response.text()}`);
-  const tenant = (await response.json()) as {
-    id: string;
-    activities: Record<string, string>;
-    webhooks: Record<string, string>;
-    dataExtensions: Record<string, string>;
-  };
-
-  const info: SandboxInfo = {
-    messageActivityUrl: tenant.activities.message!,
-    reportsActivityUrl: tenant.activities.reports!,
-    jwtSecret,
-    adminToken,
-    adminUrl,
-    tenantId: tenant.id,
-    sfmc: { authBaseUrl: sfmc.authBaseUrl, restBaseUrl: sfmc.restBaseUrl, ...sfmcClient },
-    infobip: { baseUrl: infobip.url, apiKey: infobipKey },
-    dataExtensions: tenant.dataExtensions,
-    webhooks: tenant.webhooks,
-    databaseUrl: config.databaseUrl,
-  };
+  const described = await createDemoTenant(`${config.publicUrl}/admin`, adminToken, simulatorEndpoints(simulators));
   return {
-    info,
+    info: { ...described, databaseUrl: config.databaseUrl },
     connector,
-    infobip,
-    sfmc,
+    infobip: simulators.infobip,
+    sfmc: simulators.sfmc,
     async close() {
       await connector.close();
-      await infobip.close();
-      await sfmc.close();
+      await simulators.close();
     },
   };
 }
 
 /** A port free right now; the connector must know its URL before it listens. */
-function freePort(host: string): Promise<number> {
+export function freePort(host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

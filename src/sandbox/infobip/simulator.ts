@@ -59,7 +59,7 @@ export async function startInfobipSimulator(opts: InfobipSimulatorOptions): Prom
     random,
     faults: () => faults,
     ledger,
-    batchSize: opts.webhookBatchSize ?? 101,
+    batchSize: opts.webhookBatchSize ?? 100,
     retry: { maxAttempts: 5, backoffMs: 200, ...opts.webhookRetry },
   });
   const hungSockets = new Set<Socket>();

@@ -1,37 +1,9 @@
 // Public types of the SFMC simulator. They live here so that the internal modules can share them
 // without importing simulator.ts (which wires everything together); simulator.ts re-exports them.
 
-/** SOAP `DataExtensionFieldType` values (specs/sfmc/docs/soap-dataextensionfieldtype.md, sfmc.md §3.4). */
-export type DataExtensionFieldType =
-  | 'Text'
-  | 'Number'
-  | 'Date'
-  | 'Boolean'
-  | 'EmailAddress'
-  | 'Phone'
-  | 'Decimal'
-  | 'Locale';
-
-export interface DataExtensionField {
-  name: string;
-  type: DataExtensionFieldType;
-  /** Text-like: max characters. Decimal: precision (total digits). */
-  maxLength?: number;
-  isPrimaryKey?: boolean;
-  /** Defaults to true, except for primary-key fields, which are never nullable. */
-  isNullable?: boolean;
-  /** Decimal only: digits after the point. */
-  scale?: number;
-  /** Applied when a new row omits the field, as SFMC's column default does. */
-  defaultValue?: string;
-}
-
-export interface DataExtensionDefinition {
-  /** External key (CustomerKey). */
-  key: string;
-  name: string;
-  fields: DataExtensionField[];
-}
+// Data extensions are defined once, beside our SFMC client, and shared with the simulator.
+import type { DataExtensionDefinition, DataExtensionField, DataExtensionFieldType } from '../../sfmc/data-extension.ts';
+export type { DataExtensionDefinition, DataExtensionField, DataExtensionFieldType };
 
 /**
  * One installed-package API integration enabled in one business unit. Listing the same
