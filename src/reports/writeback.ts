@@ -3,12 +3,16 @@ import { backoffMs } from '../http/retry.ts';
 import type { SfmcClient } from '../sfmc/client.ts';
 import type { DataExtensionField } from '../sfmc/data-extension.ts';
 import type { Store } from '../store/database.ts';
+import { claimSubmittedWriteback } from '../store/sql/claimSubmittedWriteback.ts';
 import { type ClaimedWriteback, claimWriteback } from '../store/sql/claimWriteback.ts';
 import { selectReports } from '../store/sql/selectReports.ts';
 import { updateWriteback } from '../store/sql/updateWriteback.ts';
 import type { TenantDirectory } from '../tenants/tenant-directory.ts';
 import { PollingLoop } from '../workers/polling-loop.ts';
 import { type DataExtensionRow, reportType } from './report-types.ts';
+
+/** SFMC processes async requests within seconds; check then, and again as long as it is pending. */
+const STATUS_CHECK_DELAY_MS = 1_000;
 
 export interface WritebackOptions {
   store: Store;
@@ -25,7 +29,7 @@ export interface WritebackOptions {
 
 /**
  * Native tracking: writes stored reports to the tenant's data extensions through SFMC's async
- * rows API, many rows per call. Rows are built from the report store when they are written, so a
+ * rows API, many rows per call, and checks that SFMC processed them. Rows are built from the report store when they are written, so a
  * row always carries the most advanced status. A call that fails leaves its entries queued with
  * backoff: while SFMC is down rows wait, and none are lost.
  */
@@ -35,7 +39,7 @@ export class WritebackWorker {
 
   constructor(options: WritebackOptions) {
     this.#o = { idleMs: 500, claimLimit: 10_000, leaseMs: 120_000, maxRowsPerCall: 5_000, ...options };
-    this.#loop = new PollingLoop('write-back', this.#o.idleMs, async () => (await this.#writeOnce()) >= this.#o.claimLimit, this.#o.log);
+    this.#loop = new PollingLoop('write-back', this.#o.idleMs, () => this.#round(), this.#o.log);
   }
 
   start(): void {
@@ -46,11 +50,18 @@ export class WritebackWorker {
     return this.#loop.stop();
   }
 
+  /** Writes what is due, then checks requests SFMC accepted earlier. True when more is waiting. */
+  async #round(): Promise<boolean> {
+    const written = await this.#writeOnce();
+    await this.#checkSubmitted();
+    return written >= this.#o.claimLimit;
+  }
+
   async #writeOnce(): Promise<number> {
     const claimed = await claimWriteback(this.#o.store.db, this.#o.store.dialect, { now: Date.now(), leaseMs: this.#o.leaseMs, limit: this.#o.claimLimit });
     const groups = new Map<string, ClaimedWriteback[]>();
     for (const entry of claimed) {
-      const key = `${entry.tenant_id}\u0000${entry.report_type}`;
+      const key = entry.solo ? entry.id : `${entry.tenant_id}\u0000${entry.report_type}`;
       groups.set(key, [...(groups.get(key) ?? []), entry]);
     }
     await Promise.all([...groups.values()].map((entries) => this.#writeGroup(entries)));
@@ -72,10 +83,45 @@ export class WritebackWorker {
       const rows = reports.map((r) => fitToFields(type.toRow(r), type.dataExtension.fields));
       const outcome = await this.#o.sfmc.upsertRowsAsync(tenant, key, rows);
       if (outcome.kind === 'ok') {
-        await updateWriteback(this.#o.store.db, chunk.map((e) => e.id), { state: 'written', request_id: outcome.value, last_error: null });
+        await updateWriteback(this.#o.store.db, chunk.map((e) => e.id), {
+          state: 'submitted',
+          request_id: outcome.value,
+          next_attempt_at: Date.now() + STATUS_CHECK_DELAY_MS,
+          last_error: null,
+        });
       } else {
         this.#o.log.warn({ tenantId, dataExtension: key, rows: rows.length, reason: outcome.reason }, 'report write-back will be retried');
         await this.#retryLater(chunk, outcome.reason, outcome.kind === 'retry' ? outcome.retryAfterMs : undefined);
+      }
+    }
+  }
+
+  /**
+   * SFMC's 202 only means "queued". Each accepted request is checked: complete → written; with
+   * row errors → a single row is failed with SFMC's reason (visible in the queue), several rows
+   * are sent again one per request to find out which failed; unknown → sent again (upsert).
+   */
+  async #checkSubmitted(): Promise<void> {
+    const now = Date.now();
+    const requests = await claimSubmittedWriteback(this.#o.store.db, this.#o.store.dialect, { now, recheckAt: now + STATUS_CHECK_DELAY_MS, limit: this.#o.claimLimit });
+    for (const request of requests) {
+      const tenant = await this.#o.tenants.byId(request.tenantId);
+      if (!tenant) continue;
+      const outcome = await this.#o.sfmc.asyncRequestOutcome(tenant, request.requestId);
+      // Not reachable now: the entries stay submitted and are checked again later.
+      if (outcome.kind !== 'ok') continue;
+      const db = this.#o.store.db;
+      const result = outcome.value;
+      if (result.state === 'pending') continue;
+      if (result.state === 'complete') {
+        await updateWriteback(db, request.entryIds, { state: 'written' });
+      } else if (result.state === 'unknown') {
+        await updateWriteback(db, request.entryIds, { state: 'pending', next_attempt_at: now, last_error: 'SFMC lost the async request' });
+      } else if (request.messageIds.size === 1) {
+        this.#o.log.error({ tenantId: request.tenantId, requestId: request.requestId, reason: result.detail }, 'SFMC refused a report row');
+        await updateWriteback(db, request.entryIds, { state: 'failed', last_error: result.detail.slice(0, 1000) });
+      } else {
+        await updateWriteback(db, request.entryIds, { state: 'pending', solo: 1, next_attempt_at: now, last_error: result.detail.slice(0, 1000) });
       }
     }
   }

@@ -10,6 +10,22 @@ export type SfmcOutcome<T> =
   /** SFMC refused the call itself; repeating it unchanged will not help. */
   | { kind: 'failed'; reason: string };
 
+export type AsyncRequestOutcome =
+  | { state: 'pending' }
+  | { state: 'complete' }
+  /** Processed with row errors (or failed as a whole). */
+  | { state: 'errors'; detail: string }
+  /** SFMC no longer knows the request. */
+  | { state: 'unknown' };
+
+interface AsyncStatusBody {
+  status?: { requestStatus?: string; hasErrors?: boolean };
+}
+
+interface AsyncResultsBody {
+  items?: { errorCode?: string; message?: string }[];
+}
+
 interface CachedToken {
   accessToken: string;
   restBaseUrl: string;
@@ -35,6 +51,23 @@ export class SfmcClient {
       if (error) return { kind: 'failed', reason: `${error.resultCode ?? 'Error'}: ${error.message ?? ''}` };
       return typeof requestId === 'string' ? { kind: 'ok', value: requestId } : { kind: 'failed', reason: 'SFMC answered without a requestId' };
     });
+  }
+
+  /**
+   * Where an async request stands (`GET /data/v1/async/{requestId}/status`), with the error
+   * messages of its failed rows (`…/results`) when it has any.
+   */
+  async asyncRequestOutcome(tenant: Tenant, requestId: string): Promise<SfmcOutcome<AsyncRequestOutcome>> {
+    const id = encodeURIComponent(requestId);
+    const status = await this.#call(tenant, 'GET', `data/v1/async/${id}/status`, undefined, (body) => ({ kind: 'ok', value: body as AsyncStatusBody | undefined }));
+    if (status.kind !== 'ok') return status;
+    const state = status.value?.status;
+    if (!state) return { kind: 'ok', value: { state: 'unknown' } };
+    if (state.requestStatus === 'Pending') return { kind: 'ok', value: { state: 'pending' } };
+    if (!state.hasErrors && state.requestStatus === 'Complete') return { kind: 'ok', value: { state: 'complete' } };
+    const results = await this.#call(tenant, 'GET', `data/v1/async/${id}/results`, undefined, (body) => ({ kind: 'ok', value: body as AsyncResultsBody | undefined }));
+    const detail = results.kind === 'ok' ? (results.value?.items ?? []).map((i) => [i.errorCode, i.message].filter(Boolean).join(': ')).join('; ') : '';
+    return { kind: 'ok', value: { state: 'errors', detail: detail || `request ${state.requestStatus ?? 'failed'}` } };
   }
 
   async #call<T>(tenant: Tenant, method: 'PUT' | 'POST' | 'GET', path: string, body: unknown, read: (body: unknown) => SfmcOutcome<T>): Promise<SfmcOutcome<T>> {

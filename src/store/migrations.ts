@@ -100,6 +100,7 @@ const migrations: Record<string, Migration> = {
         .addColumn('next_attempt_at', 'bigint', (c) => c.notNull())
         .addColumn('lease_until', 'bigint')
         .addColumn('request_id', 'text')
+        .addColumn('solo', 'integer', (c) => c.notNull().defaultTo(0))
         .addColumn('last_error', 'text')
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .execute();

@@ -93,7 +93,12 @@ export interface ReportsTable {
   updated_at: number;
 }
 
-export type WritebackState = 'pending' | 'writing' | 'written' | 'failed';
+/**
+ * pending → writing (leased) → submitted (SFMC accepted the async request) → written, or failed
+ * when SFMC processed the row and refused it. A request with errors is split: its rows are sent
+ * again one per request (`solo`) so each row's own outcome is known.
+ */
+export type WritebackState = 'pending' | 'writing' | 'submitted' | 'written' | 'failed';
 
 export interface WritebackQueueTable {
   id: string;
@@ -106,6 +111,8 @@ export interface WritebackQueueTable {
   next_attempt_at: number;
   lease_until: number | null;
   request_id: string | null;
+  /** Send this row in a request of its own (after a request with errors). */
+  solo: number;
   last_error: string | null;
   created_at: number;
 }

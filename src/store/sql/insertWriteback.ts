@@ -22,6 +22,7 @@ export async function insertWriteback(
         next_attempt_at: now,
         lease_until: null,
         request_id: null,
+        solo: 0,
         last_error: null,
         created_at: now,
       })),
