@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { SignJWT } from 'jose';
+import { request } from 'undici';
 
 /**
  * Plays Journey Builder's side of execute: fills an example body (examples/execute/*.json) with
@@ -21,18 +22,19 @@ export function fillExample(template: string, data: JourneyData): Record<string,
 }
 
 export class ExecuteSigner {
-  readonly #key: Uint8Array;
+  /** Imported once: jose re-imports a raw secret on every signature. */
+  readonly #key: Promise<CryptoKey>;
 
   constructor(jwtSecret: string) {
-    this.#key = new TextEncoder().encode(jwtSecret);
+    this.#key = crypto.subtle.importKey('raw', new TextEncoder().encode(jwtSecret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
   }
 
-  sign(body: Record<string, unknown>, expiresInSeconds = 3600): Promise<string> {
-    return new SignJWT(body).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setExpirationTime(`${expiresInSeconds}s`).sign(this.#key);
+  async sign(body: Record<string, unknown>, expiresInSeconds = 3600): Promise<string> {
+    return new SignJWT(body).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setExpirationTime(`${expiresInSeconds}s`).sign(await this.#key);
   }
 }
 
 export async function postExecute(activityUrl: string, token: string): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await fetch(`${activityUrl}execute`, { method: 'POST', headers: { 'content-type': 'application/jwt' }, body: token });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  const response = await request(`${activityUrl}execute`, { method: 'POST', headers: { 'content-type': 'application/jwt' }, body: token });
+  return { status: response.statusCode, body: (await response.body.json()) as Record<string, unknown> };
 }

@@ -25,9 +25,11 @@ export function buildServer(ctx: ServerContext, log: Logger): FastifyInstance {
   app.setErrorHandler((error: FastifyError, req, reply) => {
     if (error.validation) {
       const first = error.validation[0];
-      const missing = (first?.params as { missingProperty?: string } | undefined)?.missingProperty;
-      const path = [first?.instancePath.replace(/^\//, '').replaceAll('/', '.'), missing].filter(Boolean).join('.');
-      return reply.code(400).send({ error: 'invalid_request', field: path || undefined, message: `${path || 'body'} ${first?.message ?? 'is invalid'}` });
+      const params = first?.params as { missingProperty?: string; additionalProperty?: string } | undefined;
+      const extra = params?.additionalProperty;
+      const path = [first?.instancePath.replace(/^\//, '').replaceAll('/', '.'), params?.missingProperty ?? extra].filter(Boolean).join('.');
+      const message = extra ? `${path} is not an accepted property` : `${path || 'body'} ${first?.message ?? 'is invalid'}`;
+      return reply.code(400).send({ error: 'invalid_request', field: path || undefined, message });
     }
     const status = error.statusCode ?? 500;
     if (status >= 500) req.log.error({ err: error, url: redactUrl(req.url) }, 'request failed');

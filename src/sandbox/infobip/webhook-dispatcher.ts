@@ -2,6 +2,7 @@
 // going to the same URL are bucketed (≤ 100 results per POST by default), a receiver that does not
 // answer 200 is retried with growing pauses, and the webhook faults (drop, duplicate, reorder with
 // a late intermediate report) are applied here so that every caller gets them for free.
+import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, request } from 'undici';
 import type { DeliveryReport } from './delivery-report.ts';
@@ -46,7 +47,10 @@ export class WebhookDispatcher {
   private readonly agent = new Agent({ headersTimeout: RECEIVER_TIMEOUT_MS, bodyTimeout: RECEIVER_TIMEOUT_MS });
   private closed = false;
 
-  constructor(private readonly opts: DispatcherOptions) {}
+  constructor(private readonly opts: DispatcherOptions) {
+    // One signal cancels every in-flight POST at close; each POST listens to it.
+    setMaxListeners(0, this.aborter.signal);
+  }
 
   /** Schedules `report` for `url` in `delayMs`, subject to the drop and duplicate faults. */
   enqueue(url: string, report: DeliveryReport, delayMs: number, followUp?: DeliveryReport): void {

@@ -1,0 +1,57 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+
+/** Clock ticks per second of /proc/<pid>/stat times (100 on every common Linux build). */
+const CLK_TCK = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** CPU seconds (user + system) a process has used so far; NaN once it has gone. */
+export function processCpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name, which is in parentheses and may contain spaces.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+  } catch {
+    return NaN;
+  }
+}
+
+/** Busy and total jiffies of the whole machine, from the first line of /proc/stat. */
+function machineJiffies(): { busy: number; total: number } {
+  const values = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const total = values.reduce((a, b) => a + b, 0);
+  const idle = (values[3] ?? 0) + (values[4] ?? 0); // idle + iowait
+  return { busy: total - idle, total };
+}
+
+export type CpuReport = Record<string, number>;
+
+/**
+ * Cores used by each named process, by this process (the load generator runs here), and by the
+ * whole machine, over one measured window. Tells whether the server, the generator or something
+ * else was the limit; on a small VM they all share the same cores.
+ */
+export function startCpuWindow(pids: Record<string, number>): () => CpuReport {
+  const startedAt = performance.now();
+  const startSelf = process.cpuUsage();
+  const startMachine = machineJiffies();
+  const startProcs = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, processCpuSeconds(pid)]));
+  return () => {
+    const seconds = (performance.now() - startedAt) / 1000;
+    const self = process.cpuUsage(startSelf);
+    const machine = machineJiffies();
+    const round = (x: number) => Math.round(x * 100) / 100;
+    const report: CpuReport = {};
+    for (const [name, pid] of Object.entries(pids)) report[name] = round((processCpuSeconds(pid) - startProcs[name]!) / seconds);
+    report.generator = round((self.user + self.system) / 1e6 / seconds);
+    report.machine = round(((machine.busy - startMachine.busy) / (machine.total - startMachine.total)) * cpus().length);
+    return report;
+  };
+}
