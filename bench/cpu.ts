@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 
 /** Clock ticks per second of /proc/<pid>/stat times (100 on every common Linux build). */
@@ -33,16 +33,33 @@ function machineJiffies(): { busy: number; total: number } {
 
 export type CpuReport = Record<string, number>;
 
+/** CPU seconds of every process running `command` (e.g. all PostgreSQL backends), by pid. */
+function cpuByCommand(command: string): Map<number, number> {
+  const found = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() !== command) continue;
+    } catch {
+      continue;
+    }
+    const seconds = processCpuSeconds(Number(entry));
+    if (!Number.isNaN(seconds)) found.set(Number(entry), seconds);
+  }
+  return found;
+}
+
 /**
  * Cores used by each named process, by this process (the load generator runs here), and by the
  * whole machine, over one measured window. Tells whether the server, the generator or something
  * else was the limit; on a small VM they all share the same cores.
  */
-export function startCpuWindow(pids: Record<string, number>): () => CpuReport {
+export function startCpuWindow(pids: Record<string, number>, commands: string[] = []): () => CpuReport {
   const startedAt = performance.now();
   const startSelf = process.cpuUsage();
   const startMachine = machineJiffies();
   const startProcs = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, processCpuSeconds(pid)]));
+  const startCommands = new Map(commands.map((command) => [command, cpuByCommand(command)]));
   return () => {
     const seconds = (performance.now() - startedAt) / 1000;
     const self = process.cpuUsage(startSelf);
@@ -50,8 +67,17 @@ export function startCpuWindow(pids: Record<string, number>): () => CpuReport {
     const round = (x: number) => Math.round(x * 100) / 100;
     const report: CpuReport = {};
     for (const [name, pid] of Object.entries(pids)) report[name] = round((processCpuSeconds(pid) - startProcs[name]!) / seconds);
+    for (const [command, before] of startCommands) {
+      // Processes started during the window count in full; ones that ended in it are missed.
+      let used = 0;
+      for (const [pid, now] of cpuByCommand(command)) used += now - (before.get(pid) ?? 0);
+      report[command] = round(used / seconds);
+    }
     report.generator = round((self.user + self.system) / 1e6 / seconds);
+    const ours = Object.values(report).reduce((a, b) => a + b, 0);
     report.machine = round(((machine.busy - startMachine.busy) / (machine.total - startMachine.total)) * cpus().length);
+    // Whatever else ran on the machine meanwhile: on a shared VM, the first thing to check.
+    report.restOfMachine = round(Math.max(0, report.machine! - ours));
     return report;
   };
 }

@@ -15,6 +15,8 @@ export interface LoadOptions {
   checkAnswers?: boolean;
   /** Processes whose CPU use is reported for this run, by name. */
   cpuOf?: Record<string, number>;
+  /** Commands whose processes' CPU is summed, e.g. ['postgres'] (every backend of the server). */
+  cpuCommands?: string[];
   /** Called with the number of responses so far, after each one (the e2e phase timestamps the last). */
   onResponse?: (responses: number) => void;
   /** Filled with the messageIds of accepted executes (needs checkAnswers), to find their report rows. */
@@ -103,7 +105,7 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
   };
 
   return new Promise((resolve, reject) => {
-    const stopCpu = startCpuWindow(options.cpuOf ?? {});
+    const stopCpu = startCpuWindow(options.cpuOf ?? {}, options.cpuCommands);
     const instance = autocannon(
       {
         url: target.origin,

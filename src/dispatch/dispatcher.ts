@@ -37,6 +37,8 @@ export class Dispatcher {
   readonly #owner = randomUUID();
   readonly #accountPausedUntil = new Map<string, number>();
   readonly #loop: PollingLoop;
+  /** Messages the last claim found; 0 means idle. */
+  #lastClaimed = 0;
 
   constructor(options: DispatcherOptions) {
     this.#o = { claimLimit: 2000, idleMs: 100, leaseMs: 120_000, maxRequestsInFlight: 8, ...options };
@@ -52,9 +54,13 @@ export class Dispatcher {
     return this.#loop.stop();
   }
 
-  /** Called when new messages are stored, so an idle dispatcher does not wait out its pause. */
+  /**
+   * Called when new messages are stored, so an idle dispatcher does not wait out its pause. A
+   * dispatcher that is busy (its last claim found messages) keeps its pause: that is what lets
+   * the next batch fill under load instead of sending one request per group commit.
+   */
   wake(): void {
-    this.#loop.wake();
+    if (this.#lastClaimed === 0) this.#loop.wake();
   }
 
   /** One claim and the requests it needs. Answers how many messages were claimed. */
@@ -66,6 +72,7 @@ export class Dispatcher {
       leaseMs: this.#o.leaseMs,
       limit: this.#o.claimLimit,
     });
+    this.#lastClaimed = claimed.length;
     if (claimed.length === 0) return 0;
     const groups = groupForSending(claimed, (id) => channelById(id).maxMessagesPerRequest);
     let next = 0;

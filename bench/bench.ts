@@ -1,0 +1,199 @@
+import { postExecute } from '../src/sandbox/journey-builder.ts';
+import { ExecuteBodyPool } from './bodies.ts';
+import type { BenchDialect } from './database.ts';
+import { type EndToEndResult, runEndToEnd } from './end-to-end.ts';
+import { installExitHandlers, progress, runCleanups, startNode } from './processes.ts';
+import { readMemory } from './rss.ts';
+import { type BenchSettings, machineInfo, parseSettings, shownSettings } from './settings.ts';
+import { startStack } from './stack.ts';
+import { measureThroughput, type ThroughputResult } from './throughput.ts';
+
+/**
+ * `npm run bench`: the connector measured as its own process, per storage dialect, against a
+ * bare Fastify baseline measured with the same generator just before it (pairs, as
+ * perf-anchors.md recommends), then end to end for N contacts. One JSON document on stdout.
+ */
+
+/** Bodies signed before the first run; the measured run gets more if the warm-up shows the need. */
+const FIRST_POOL = 20_000;
+
+interface Pair {
+  baseline: ThroughputResult;
+  execute: ThroughputResult;
+  vsBaseline: { reqPerSecRatio: number; p50Ratio: number; p99Ratio: number };
+}
+
+async function main(): Promise<void> {
+  installExitHandlers();
+  const settings = parseSettings(process.argv.slice(2), process.env);
+  progress(`settings ${JSON.stringify(shownSettings(settings))}`);
+  const machine = machineInfo();
+  const baselineRuns: Record<string, ThroughputResult[]> = {};
+  const results: Record<string, unknown> = {};
+  let failed = false;
+  for (const dialect of settings.dialects) {
+    // One dialect failing still reports the other: the error goes in its place in the document.
+    try {
+      const pairs = await throughputPairs(dialect, settings);
+      baselineRuns[dialect] = pairs.pairs.map((p) => p.baseline);
+      const endToEnd = await endToEndRuns(dialect, settings);
+      results[dialect] = { execute: summarisePairs(pairs.pairs), ...pairs.extra, ...endToEnd };
+    } catch (error) {
+      failed = true;
+      progress(`${dialect} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      results[dialect] = { error: error instanceof Error ? error.message : String(error) };
+    }
+  }
+  if (failed) process.exitCode = 1;
+  const report = {
+    machine,
+    settings: shownSettings(settings),
+    baseline: {
+      what: 'bench/bare-fastify.ts: Fastify 5, application/jwt read as a string, fixed {messageId, messageStatus} JSON; same route shape, bodies and generator as execute',
+      runs: baselineRuns,
+    },
+    results,
+  };
+  process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+}
+
+/** Baseline then execute, `rounds` times, on one connector process with a fresh store. */
+async function throughputPairs(dialect: BenchDialect, settings: BenchSettings) {
+  progress(`${dialect}: starting simulators and connector for execute throughput`);
+  const stack = await startStack(dialect, settings.postgresUrl);
+  try {
+    const pool = new ExecuteBodyPool(stack.tenant.jwtSecret);
+    const executeUrl = `${stack.tenant.messageActivityUrl}execute`;
+    await pool.peek(FIRST_POOL);
+    // One execute by hand first: a broken setup should fail loudly, not measure 401s at speed.
+    const sample = await postExecute(stack.tenant.messageActivityUrl, (await pool.take(1)).next().toString());
+    if (sample.status !== 200 || sample.body.messageStatus !== 'Success: Message pending') {
+      throw new Error(`the sample execute answered ${sample.status} ${JSON.stringify(sample.body)}`);
+    }
+    const startedAt = Date.now();
+    const pairs: Pair[] = [];
+    for (let round = 1; round <= settings.rounds; round++) {
+      const label = settings.rounds > 1 ? ` round ${round}/${settings.rounds}` : '';
+      const baseline = await measureBaseline(`${dialect}${label} baseline`, settings, pool, executeUrl);
+      const execute = await measureThroughput({
+        label: `${dialect}${label} execute`,
+        url: executeUrl,
+        connections: settings.connections,
+        warmupSeconds: settings.warmupSeconds,
+        durationSeconds: settings.durationSeconds,
+        warmupBodies: () => pool.take(FIRST_POOL),
+        // 1.5× what the warm-up rate needs: no body is sent twice unless the run speeds up by half.
+        measuredBodies: (rate) => pool.take(Math.max(1000, Math.ceil(rate * settings.durationSeconds * 1.5)) + settings.connections),
+        checkAnswers: true,
+        cpuOf: { connector: stack.connector.pid, simulators: stack.simulators.child.pid },
+        cpuCommands: dialect === 'postgres' ? ['postgres'] : [],
+      });
+      pairs.push({ baseline, execute, vsBaseline: ratios(execute, baseline) });
+    }
+    const memory = readMemory(stack.connector.pid);
+    const stopped = await stack.stop();
+    return {
+      pairs,
+      extra: {
+        sampleExecuteAnswer: sample.body,
+        rssDuringThroughputMiB: { peakSampled: stack.rss.peakSince(startedAt), vmHwm: memory?.hwmMiB ?? NaN, afterRuns: memory?.rssMiB ?? NaN },
+        connectorLogDuringThroughput: stopped.connectorLog,
+      },
+    };
+  } catch (error) {
+    await stack.stop().catch(() => undefined);
+    throw error;
+  }
+}
+
+/** A fresh bare Fastify process per pair, as perf-anchors.md gives each configuration its own process. */
+async function measureBaseline(label: string, settings: BenchSettings, pool: ExecuteBodyPool, executeUrl: string): Promise<ThroughputResult> {
+  const server = startNode('bare-fastify', 'bench/bare-fastify.ts', { stdin: true, env: { PORT: '0' } });
+  try {
+    const { url } = JSON.parse(await server.firstLine(30_000)) as { url: string };
+    return await measureThroughput({
+      label,
+      url: `${url}${new URL(executeUrl).pathname}`,
+      connections: settings.connections,
+      warmupSeconds: settings.warmupSeconds,
+      durationSeconds: settings.durationSeconds,
+      // The baseline ignores bodies: the already-signed ones are re-used.
+      warmupBodies: () => pool.peek(FIRST_POOL),
+      measuredBodies: () => pool.peek(FIRST_POOL),
+      checkAnswers: true,
+      cpuOf: { server: server.pid },
+    });
+  } finally {
+    await server.stop();
+  }
+}
+
+/** N/5 then N contacts on one fresh connector: the RSS after each shows whether memory grows with N. */
+async function endToEndRuns(dialect: BenchDialect, settings: BenchSettings) {
+  progress(`${dialect}: starting fresh simulators and connector for end to end`);
+  const stack = await startStack(dialect, settings.postgresUrl);
+  try {
+    const pool = new ExecuteBodyPool(stack.tenant.jwtSecret);
+    const sizes = [Math.max(1, Math.round(settings.contacts / 5)), settings.contacts];
+    const runs: EndToEndResult[] = [];
+    for (const contacts of sizes) {
+      progress(`${dialect}: end to end for ${contacts} contacts`);
+      runs.push(await runEndToEnd(stack, pool, contacts, settings.connections));
+    }
+    const stopped = await stack.stop();
+    const [small, large] = runs as [EndToEndResult, EndToEndResult];
+    return {
+      endToEnd: runs,
+      rssVsContacts: {
+        contacts: sizes,
+        afterRunMiB: runs.map((r) => r.connectorRssMiB.afterRun),
+        peakSampledMiB: runs.map((r) => r.connectorRssMiB.peakSampled),
+        /** Peak of the larger run minus the smaller one: near 0 when memory does not grow with N. */
+        peakGrowthMiB: Math.round((large.connectorRssMiB.peakSampled - small.connectorRssMiB.peakSampled) * 10) / 10,
+      },
+      connectorLogDuringEndToEnd: stopped.connectorLog,
+    };
+  } catch (error) {
+    await stack.stop().catch(() => undefined);
+    throw error;
+  }
+}
+
+function ratios(execute: ThroughputResult, baseline: ThroughputResult): Pair['vsBaseline'] {
+  const r = (a: number, b: number) => (b === 0 ? 0 : Math.round((a / b) * 1000) / 1000);
+  return {
+    reqPerSecRatio: r(execute.reqPerSec, baseline.reqPerSec),
+    p50Ratio: r(execute.latencyMs.p50, baseline.latencyMs.p50),
+    p99Ratio: r(execute.latencyMs.p99, baseline.latencyMs.p99),
+  };
+}
+
+/** One round: its figures. Several: every round, and the median of the paired ratios. */
+function summarisePairs(pairs: Pair[]) {
+  const last = pairs[pairs.length - 1]!;
+  if (pairs.length === 1) return { ...last.execute, vsBaseline: last.vsBaseline };
+  const median = (xs: number[]) => {
+    const s = [...xs].sort((a, b) => a - b);
+    return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+  };
+  return {
+    medianReqPerSec: median(pairs.map((p) => p.execute.reqPerSec)),
+    medianP50Ms: median(pairs.map((p) => p.execute.latencyMs.p50)),
+    medianP99Ms: median(pairs.map((p) => p.execute.latencyMs.p99)),
+    vsBaseline: {
+      reqPerSecRatio: median(pairs.map((p) => p.vsBaseline.reqPerSecRatio)),
+      p50Ratio: median(pairs.map((p) => p.vsBaseline.p50Ratio)),
+      p99Ratio: median(pairs.map((p) => p.vsBaseline.p99Ratio)),
+    },
+    rounds: pairs.map((p) => ({ ...p.execute, vsBaseline: p.vsBaseline })),
+  };
+}
+
+main().then(
+  () => runCleanups(),
+  async (error: unknown) => {
+    progress(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    await runCleanups();
+    process.exitCode = 1;
+  },
+);
