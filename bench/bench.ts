@@ -1,5 +1,6 @@
 import { postExecute } from '../src/sandbox/journey-builder.ts';
 import { ExecuteBodyPool } from './bodies.ts';
+import { calibrate } from './calibration.ts';
 import type { BenchDialect } from './database.ts';
 import { type EndToEndResult, runEndToEnd } from './end-to-end.ts';
 import { installExitHandlers, progress, runCleanups, startNode } from './processes.ts';
@@ -27,7 +28,7 @@ async function main(): Promise<void> {
   installExitHandlers();
   const settings = parseSettings(process.argv.slice(2), process.env);
   progress(`settings ${JSON.stringify(shownSettings(settings))}`);
-  const machine = machineInfo();
+  const machine = { ...machineInfo(), calibration: calibrate() };
   const baselineRuns: Record<string, ThroughputResult[]> = {};
   const results: Record<string, unknown> = {};
   let failed = false;

@@ -35,8 +35,12 @@ const PINO_LEVELS: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'inf
  * each add a parent process, and RSS/CPU must be read from the process that runs the code. The
  * loader is the same one `npx tsx` uses, so the connector runs as a user would run it.
  */
-export function startNode(name: string, script: string, options: { env?: NodeJS.ProcessEnv; args?: string[]; stdin?: boolean } = {}): NodeChild {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...(options.args ?? [])], {
+export function startNode(
+  name: string,
+  script: string,
+  options: { env?: NodeJS.ProcessEnv; args?: string[]; nodeArgs?: string[]; stdin?: boolean } = {},
+): NodeChild {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', script, ...(options.args ?? [])], {
     cwd: projectRoot,
     env: { ...process.env, ...options.env },
     stdio: [options.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],

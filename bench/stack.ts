@@ -24,7 +24,14 @@ const HOST = '127.0.0.1';
  * in-process), against simulators in their own process, and creates the demo tenant through the
  * admin API. Everything listens on 127.0.0.1.
  */
-export async function startStack(dialect: BenchDialect, postgresUrl: string | undefined): Promise<Stack> {
+export interface StackOptions {
+  /** Extra node flags for the connector, e.g. --cpu-prof (the bench's --profile). */
+  connectorNodeArgs?: string[];
+  /** Extra environment for the connector (diagnostics only; the bench sets none). */
+  connectorEnv?: NodeJS.ProcessEnv;
+}
+
+export async function startStack(dialect: BenchDialect, postgresUrl: string | undefined, options: StackOptions = {}): Promise<Stack> {
   const simulators = await startSimulatorsProcess();
   let connector: NodeChild | undefined;
   const database = await createBenchDatabase(dialect, postgresUrl);
@@ -47,7 +54,9 @@ export async function startStack(dialect: BenchDialect, postgresUrl: string | un
         MC_RELAY_WORKERS: undefined,
         NODE_ENV: undefined,
         NODE_OPTIONS: undefined,
+        ...options.connectorEnv,
       },
+      ...(options.connectorNodeArgs ? { nodeArgs: options.connectorNodeArgs } : {}),
     });
     const started = connector;
     const exitedEarly = started.exited.then((code) => {

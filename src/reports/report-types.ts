@@ -15,6 +15,13 @@ export interface ReportType {
   toRow(report: StoredReport): DataExtensionRow;
 }
 
+/**
+ * SFMC stores "" as NULL, and priceCurrency and statusDescription are NOT NULL columns: a report
+ * without a price (the connector's own REJECTED reports, reports without a price object) or a
+ * status without a description would have its whole row refused. These stand in instead.
+ */
+const NO_CURRENCY = 'N/A';
+
 const smsDelivery: ReportType = {
   id: 'smsDelivery',
   dataExtension: smsDeliveryReports,
@@ -24,12 +31,12 @@ const smsDelivery: ReportType = {
     to: r.destination,
     from: r.sender,
     pricePerMessage: r.price_per_message,
-    priceCurrency: r.price_currency ?? '',
+    priceCurrency: r.price_currency || NO_CURRENCY,
     statusGroupId: r.status_group_id,
     statusGroupName: r.status_group_name,
     statusId: r.status_id,
     statusName: r.status_name,
-    statusDescription: r.status_description ?? '',
+    statusDescription: r.status_description || r.status_name,
     // A report without an error object means "no error", which Infobip writes as NO_ERROR.
     errorGroupId: r.error_group_id ?? 0,
     errorGroupName: r.error_group_name ?? 'OK',

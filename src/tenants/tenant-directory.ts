@@ -7,6 +7,8 @@ import type { Tenant, TenantSecrets, TenantSettings } from './tenant.ts';
 
 /** How long a tenant stays cached: bounds how stale another instance's view can be. */
 const CACHE_TTL_MS = 30_000;
+/** Unknown keys are remembered briefly, so garbage URLs cannot turn into a database load. */
+const MISS_TTL_MS = 5_000;
 
 export function hashWebhookToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
@@ -42,11 +44,15 @@ export class TenantDirectory {
     const now = Date.now();
     const hit = this.#cache.get(cacheKey);
     if (hit && hit.expires > now) return hit.tenant;
-    const tenant = load().then((rows) => (rows ? this.#open(rows) : undefined));
-    // Unknown keys are cached briefly too, so garbage URLs cannot turn into a database load.
-    this.#cache.set(cacheKey, { tenant, expires: now + CACHE_TTL_MS });
-    tenant.catch(() => this.#cache.delete(cacheKey));
-    return tenant;
+    const entry = { tenant: load().then((rows) => (rows ? this.#open(rows) : undefined)), expires: now + CACHE_TTL_MS };
+    this.#cache.set(cacheKey, entry);
+    entry.tenant.then(
+      (tenant) => {
+        if (!tenant) entry.expires = now + MISS_TTL_MS;
+      },
+      () => this.#cache.delete(cacheKey),
+    );
+    return entry.tenant;
   }
 
   async #open({ tenant, accounts }: TenantRows): Promise<Tenant> {
