@@ -15,6 +15,7 @@ export interface OpenApiSpec {
   readonly file: string;
   /** The $id the whole document is registered under in the shared Ajv instance. */
   readonly id: string;
+  /** The document exactly as published (examples and prose are read from here). */
   readonly doc: { [key: string]: Json };
 }
 
@@ -47,9 +48,119 @@ export function loadInfobipSpec(file = 'infobip-sms-openapi.json'): OpenApiSpec 
   const doc = JSON.parse(readFileSync(url, 'utf8')) as { [key: string]: Json };
   const spec: OpenApiSpec = { file, id: SPEC_BASE_ID + file, doc };
   acceptUnknownFormats(doc);
-  ajv().addSchema(doc, spec.id);
+  ajv().addSchema(forValidation(doc), spec.id);
   specs.set(file, spec);
   return spec;
+}
+
+/**
+ * The copy of a document that is registered with Ajv: the published document with two readings
+ * of OpenAPI/generator conventions that plain JSON Schema would get wrong. The document itself
+ * (spec.doc) stays verbatim.
+ */
+function forValidation(doc: JsonObject): JsonObject {
+  const copy = withDiscriminatorDispatch(doc);
+  relaxOpaqueMapValues(copy);
+  return copy;
+}
+
+const ANNOTATIONS = new Set(['type', 'description', 'example', 'examples', 'title', 'format', 'readOnly', 'writeOnly']);
+
+/**
+ * Infobip's generator writes a Java `Map<String, Object>` as `additionalProperties: {type: object}`,
+ * where Java's `Object` means "any value". The documents' own examples put strings there (Zalo
+ * ZNS `templateData: {"customer_name": "John Smith"}`, WhatsApp flow button `data`), which JSON
+ * Schema would reject. Such bare `{type: object}` map values (no properties, no composition) are
+ * read as "any JSON value".
+ */
+function relaxOpaqueMapValues(node: Json): void {
+  if (Array.isArray(node)) return node.forEach(relaxOpaqueMapValues);
+  if (!isJsonObject(node)) return;
+  const values = node['additionalProperties'];
+  if (isJsonObject(values) && values['type'] === 'object' && Object.keys(values).every((k) => ANNOTATIONS.has(k))) {
+    node['additionalProperties'] = {};
+  }
+  // (Examples are walked too: harmless, the registered copy's examples are never read.)
+  for (const value of Object.values(node)) relaxOpaqueMapValues(value);
+}
+
+// Where the dispatching schemas made by withDiscriminatorDispatch live in the registered copy.
+const DISPATCH_KEY = 'x-mc-relay-discriminated';
+const COMPONENT_PREFIX = '#/components/schemas/';
+
+type JsonObject = { [key: string]: Json };
+const isJsonObject = (node: Json | undefined): node is JsonObject => node !== null && typeof node === 'object' && !Array.isArray(node);
+
+/**
+ * Infobip's documents model polymorphic payloads (RCS/Viber/Kakao/Zalo `content`, RCS
+ * suggestions, MMS segments, WhatsApp template header/buttons …) the OpenAPI way: a base schema
+ * carries `discriminator: {propertyName, mapping}` and each subtype is `allOf: [base, own fields]`,
+ * with no `oneOf` anywhere. JSON Schema ignores `discriminator`, so validating against the base
+ * alone would only check `type` and wave through a Viber TEXT without `text`. This returns a copy
+ * of the document (the original stays verbatim) in which every place that *uses* such a base as a
+ * value's schema points instead to a dispatcher: the base plus, per mapping entry,
+ * `if {type: const} then {$ref: subtype}`. The subtypes' own `allOf: [base, …]` keep pointing at
+ * the plain base, so the dispatch never recurses.
+ */
+function withDiscriminatorDispatch(doc: JsonObject): JsonObject {
+  const copy = structuredClone(doc);
+  const components = copy['components'];
+  const schemas = isJsonObject(components) ? components['schemas'] : undefined;
+  if (!isJsonObject(schemas)) return copy;
+
+  const dispatch: JsonObject = {};
+  const redirect = new Map<string, string>(); // base $ref → dispatcher $ref
+  const parentOf = new Map<string, Set<string>>(); // subtype $ref → bases it is a mapping target of
+  for (const [name, schema] of Object.entries(schemas)) {
+    const discriminator = isJsonObject(schema) ? schema['discriminator'] : undefined;
+    if (!isJsonObject(schema) || !isJsonObject(discriminator) || schema['oneOf'] || schema['anyOf']) continue;
+    const property = discriminator['propertyName'];
+    const mapping = discriminator['mapping'];
+    if (typeof property !== 'string' || !isJsonObject(mapping)) continue;
+    const ref = COMPONENT_PREFIX + escapePointer(name);
+    // Mapping values are $refs here; OpenAPI also allows a bare schema name.
+    const targets = Object.entries(mapping)
+      .filter((e): e is [string, string] => typeof e[1] === 'string')
+      .map(([value, target]): [string, string] => [value, target.startsWith('#') ? target : COMPONENT_PREFIX + escapePointer(target)]);
+    redirect.set(ref, `#/${DISPATCH_KEY}/${escapePointer(name)}`);
+    for (const [, target] of targets) parentOf.set(target, (parentOf.get(target) ?? new Set()).add(ref));
+    dispatch[name] = {
+      allOf: [
+        { $ref: ref },
+        ...targets.map(([value, target]) => ({
+          if: { properties: { [property]: { const: value } }, required: [property] },
+          then: { $ref: target },
+        })),
+      ],
+    };
+  }
+  if (redirect.size === 0) return copy;
+
+  // `inherits`: the bases whose $ref here is inheritance (a direct allOf member of one of their
+  // own subtypes), not a use of the base as a value's schema.
+  const rewrite = (node: Json, inherits?: Set<string>): void => {
+    if (Array.isArray(node)) return node.forEach((item) => rewrite(item));
+    if (!isJsonObject(node)) return;
+    const ref = node['$ref'];
+    if (typeof ref === 'string' && redirect.has(ref) && !inherits?.has(ref)) node['$ref'] = redirect.get(ref)!;
+    for (const value of Object.values(node)) rewrite(value);
+  };
+  for (const [key, value] of Object.entries(copy)) {
+    if (key !== 'components') rewrite(value);
+  }
+  for (const [group, members] of Object.entries(components as JsonObject)) {
+    if (!isJsonObject(members)) continue;
+    for (const [name, schema] of Object.entries(members)) {
+      const bases = group === 'schemas' ? parentOf.get(COMPONENT_PREFIX + escapePointer(name)) : undefined;
+      if (!isJsonObject(schema)) continue;
+      for (const [key, value] of Object.entries(schema)) {
+        if (key === 'allOf' && Array.isArray(value)) value.forEach((item) => rewrite(item, bases));
+        else rewrite(value);
+      }
+    }
+  }
+  copy[DISPATCH_KEY] = dispatch;
+  return copy;
 }
 
 // The documents use OpenAPI-only formats (e.g. "int32" variants, vendor formats). Ajv would log a
@@ -93,8 +204,12 @@ export function schemaValidator(spec: OpenApiSpec, pointer: string): ValidateFun
   return validate;
 }
 
+// The `schema` node itself is compiled rather than what its $ref points at, so a body declared as
+// a discriminated base gets the dispatching rewrite (see withDiscriminatorDispatch).
 function mediaSchemaPointer(spec: OpenApiSpec, owner: string, mediaType: string): string {
-  return resolve(spec, `${owner}/content/${escapePointer(mediaType)}/schema`).pointer;
+  const media = resolve(spec, `${owner}/content/${escapePointer(mediaType)}`).pointer;
+  resolve(spec, `${media}/schema`); // throws when there is none
+  return `${media}/schema`;
 }
 
 const operationPointer = (path: string, method: string) => `/paths/${escapePointer(path)}/${method.toLowerCase()}`;
@@ -123,6 +238,16 @@ function exampleOf(spec: OpenApiSpec, pointer: string, mediaType: string): Json 
   return structuredClone(example);
 }
 
+/** Every documented request example of an operation (`examples[*]`, or the single `example`), by name. */
+export function requestExamples(spec: OpenApiSpec, path: string, method: string, mediaType = 'application/json'): { name: string; value: Json }[] {
+  const { node } = resolve(spec, `${operationPointer(path, method)}/requestBody/content/${escapePointer(mediaType)}`);
+  const media = node as { example?: Json; examples?: { [name: string]: { value?: Json } } };
+  const named = Object.entries(media.examples ?? {})
+    .filter(([, e]) => e.value !== undefined)
+    .map(([name, e]) => ({ name, value: structuredClone(e.value as Json) }));
+  return media.example !== undefined ? [{ name: 'example', value: structuredClone(media.example) }, ...named] : named;
+}
+
 /** The documented example of an operation's response for one status code. */
 export function responseExample(spec: OpenApiSpec, path: string, method: string, status: number | string, mediaType = 'application/json'): Json {
   return exampleOf(spec, `${operationPointer(path, method)}/responses/${status}`, mediaType);
@@ -133,14 +258,28 @@ export function componentResponseExample(spec: OpenApiSpec, name: string, mediaT
   return exampleOf(spec, `/components/responses/${escapePointer(name)}`, mediaType);
 }
 
-/** Whether an operation documents a response for `status`. */
-export function hasResponse(spec: OpenApiSpec, path: string, method: string, status: number | string): boolean {
+/** Whether an operation documents a request body of `mediaType`. */
+export function hasRequestBody(spec: OpenApiSpec, path: string, method: string, mediaType = 'application/json'): boolean {
+  return exists(() => mediaSchemaPointer(spec, `${operationPointer(path, method)}/requestBody`, mediaType));
+}
+
+/** Whether the document defines the webhook `name` with a body of `mediaType`. */
+export function hasWebhook(spec: OpenApiSpec, name: string, method = 'post', mediaType = 'application/json'): boolean {
+  return exists(() => mediaSchemaPointer(spec, `/webhooks/${escapePointer(name)}/${method}/requestBody`, mediaType));
+}
+
+function exists(lookup: () => unknown): boolean {
   try {
-    resolve(spec, `${operationPointer(path, method)}/responses/${status}`);
+    lookup();
     return true;
   } catch {
     return false;
   }
+}
+
+/** Whether an operation documents a response for `status`. */
+export function hasResponse(spec: OpenApiSpec, path: string, method: string, status: number | string): boolean {
+  return exists(() => resolve(spec, `${operationPointer(path, method)}/responses/${status}`));
 }
 
 /**
@@ -152,6 +291,9 @@ export function toViolations(errors: ErrorObject[] | null | undefined): Violatio
   const seen = new Set<string>();
   const out: Violation[] = [];
   for (const error of errors ?? []) {
+    // `if`/`then` (discriminator dispatch) also reports a summary "must match "then" schema";
+    // the errors of the `then` branch itself already name the property.
+    if (error.keyword === 'if') continue;
     const segments = error.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
     const params = error.params as { missingProperty?: string; additionalProperty?: string };
     const extra = params.missingProperty ?? params.additionalProperty;

@@ -1,8 +1,9 @@
-// ApiError bodies (the new-generation error shape used by /sms/3/messages, infobip.md §1.3). The
-// wording is taken from the examples the spec documents for each status of the operation, so an
-// E401 from the simulator reads exactly like one from Infobip.
-import { componentResponseExample, hasResponse, responseExample, type Violation } from '../openapi.ts';
-import { SEND_SMS_PATH, smsSpec } from './sms-spec.ts';
+// Error bodies in the two shapes Infobip uses (infobip.md §1.3): the new-generation `ApiError`
+// (/sms/3, /mms/2, /rcs/2, /viber/2, /kakao-*, /zalo/2) and the legacy `ApiException`
+// (`requestError.serviceException`, e.g. /whatsapp/1/message/template). The wording is taken from
+// the examples each endpoint's own spec documents for the status, so an E401 or an UNAUTHORIZED
+// from the simulator reads exactly like one from Infobip.
+import { componentResponseExample, hasResponse, responseExample, type OpenApiSpec, type Violation } from '../openapi.ts';
 
 export interface ApiError {
   errorCode: string;
@@ -12,15 +13,45 @@ export interface ApiError {
   resources: { name: string; url: string }[];
 }
 
+export interface ApiException {
+  requestError: {
+    serviceException: {
+      messageId: string;
+      text: string;
+      /** Property → messages; only on 400. */
+      validationErrors?: Record<string, string[]>;
+    };
+  };
+}
+
+/** Which of the two shapes an endpoint answers errors in (also the prefix of its shared responses). */
+export type ErrorShape = 'ApiError' | 'ApiException';
+
 export type ApiErrorStatus = 400 | 401 | 429 | 500;
 
-/** The documented ApiError for `status`; for 400 the example's placeholder violations are replaced. */
-export function apiError(status: ApiErrorStatus, violations: Violation[] = []): ApiError {
-  const spec = smsSpec();
-  // POST /sms/3/messages documents no 429 (Infobip publishes no rate limit for it); when it does
-  // throttle, it answers like every ApiError endpoint: the shared `components.responses.ApiError429`.
-  const example = hasResponse(spec, SEND_SMS_PATH, 'post', status)
-    ? responseExample(spec, SEND_SMS_PATH, 'post', status)
-    : componentResponseExample(spec, `ApiError${status}`);
-  return { ...(example as unknown as ApiError), violations };
+/**
+ * The example the operation documents for `status`; a status it does not document (e.g. 429 on
+ * POST /sms/3/messages, where Infobip publishes no rate limit) is answered like every endpoint of
+ * that shape answers it: with the spec's shared `components.responses.<shape><status>`.
+ */
+function documented(spec: OpenApiSpec, path: string, shape: ErrorShape, status: ApiErrorStatus): unknown {
+  return hasResponse(spec, path, 'post', status)
+    ? responseExample(spec, path, 'post', status)
+    : componentResponseExample(spec, `${shape}${status}`);
+}
+
+/** The documented error body for `status` of POST `path`; for 400 the example's placeholder violations are replaced. */
+export function errorBody(spec: OpenApiSpec, path: string, shape: ErrorShape, status: ApiErrorStatus, violations: Violation[] = []): ApiError | ApiException {
+  const example = documented(spec, path, shape, status);
+  if (shape === 'ApiError') return { ...(example as ApiError), violations };
+  const exception = { ...(example as ApiException).requestError.serviceException };
+  delete exception.validationErrors;
+  if (violations.length > 0) {
+    // Legacy `validationErrors` is a map property → messages; the property paths are the same
+    // `messages[0].content.templateName` form the ApiError violations use.
+    const validationErrors: Record<string, string[]> = {};
+    for (const { property, violation } of violations) (validationErrors[property] ??= []).push(violation);
+    exception.validationErrors = validationErrors;
+  }
+  return { requestError: { serviceException: exception } };
 }

@@ -5,9 +5,10 @@ import type { InfobipStats, SimMessage } from './types.ts';
 
 export type AcceptedMessage = Omit<SimMessage, 'timesReceived' | 'firstReceivedAt' | 'lastReceivedAt'>;
 
-function emptyStats(): InfobipStats {
+function emptyStats(paths: readonly string[]): InfobipStats {
   return {
     requests: 0,
+    requestsByPath: Object.fromEntries(paths.map((path) => [path, 0])),
     acceptedRequests: 0,
     rejectedRequests: { 400: 0, 401: 0, 429: 0, 500: 0 },
     hungRequests: 0,
@@ -26,8 +27,18 @@ function emptyStats(): InfobipStats {
 }
 
 export class Ledger {
-  stats: InfobipStats = emptyStats();
+  stats: InfobipStats;
   readonly messages = new Map<string, SimMessage>();
+
+  /** `paths`: the simulated endpoints, so that `requestsByPath` lists each of them from the start. */
+  constructor(private readonly paths: readonly string[]) {
+    this.stats = emptyStats(paths);
+  }
+
+  received(path: string): void {
+    this.stats.requests++;
+    this.stats.requestsByPath[path] = (this.stats.requestsByPath[path] ?? 0) + 1;
+  }
 
   rejected(status: number): void {
     this.stats.rejectedRequests[status] = (this.stats.rejectedRequests[status] ?? 0) + 1;
@@ -57,7 +68,7 @@ export class Ledger {
   }
 
   reset(): void {
-    this.stats = emptyStats();
+    this.stats = emptyStats(this.paths);
     this.messages.clear();
   }
 }

@@ -1,37 +1,10 @@
-// What POST /sms/3/messages does beyond its JSON schema, per the spec's prose and infobip.md
-// §1.5/§2: over-long ids are clipped rather than rejected, and a few documented constraints that
-// the schema cannot express are rejected with a violation like any schema error.
+// What the send endpoints do beyond their JSON schemas, per the specs' prose and infobip.md
+// §1.5/§2: SMS clips over-long ids rather than rejecting them, and a few documented constraints of
+// the shared envelope (same wording in every envelope spec) that the schema cannot express are
+// rejected with a violation like any schema error.
 import type { Violation } from '../openapi.ts';
+import type { EnvelopeRequest, TimeOfDay } from './envelope.ts';
 import { parseInfobipTime } from './infobip-time.ts';
-
-/** The fields of a (schema-valid) `SmsRequestEnvelope` the simulator reads. */
-export interface SmsRequest {
-  messages: SmsMessage[];
-  options?: {
-    schedule?: { bulkId?: string; sendAt?: string };
-    includeSmsCountInResponse?: boolean;
-  };
-}
-
-export interface SmsMessage {
-  sender?: string;
-  destinations: { to: string; messageId?: string }[];
-  content: { text?: string; hex?: string };
-  options?: {
-    platform?: { entityId?: string; applicationId?: string };
-    campaignReferenceId?: string;
-    deliveryTimeWindow?: { days: string[]; from?: TimeOfDay; to?: TimeOfDay };
-  };
-  webhooks?: {
-    delivery?: { url?: string; intermediateReport?: boolean; notify?: boolean };
-    callbackData?: string;
-  };
-}
-
-interface TimeOfDay {
-  hour: number;
-  minute: number;
-}
 
 const BULK_ID_MAX = 100;
 const MESSAGE_ID_MAX = 200;
@@ -42,9 +15,10 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 const clip = (s: string, max: number) => ([...s].length > max ? [...s].slice(0, max).join('') : s);
 
 /**
- * "Anything above 100 (bulkId) / 200 (messageId) characters passed in the request will be clipped
- * during processing and returned in response, reports and logs." The v3 schema declares the same
- * limits as maxLength, so clip first (in place, on the raw body) and validate afterwards.
+ * SMS: "Anything above 100 (bulkId) / 200 (messageId) characters passed in the request will be
+ * clipped during processing and returned in response, reports and logs." The v3 schema declares
+ * the same limits as maxLength, so clip first (in place, on the raw body) and validate afterwards.
+ * No other channel's spec says so: there the maxLength is enforced.
  */
 export function clipIds(body: unknown): void {
   if (!isObject(body)) return;
@@ -59,12 +33,16 @@ export function clipIds(body: unknown): void {
   }
 }
 
-/** Documented constraints the schema does not encode; call on a schema-valid request. */
-export function ruleViolations(request: SmsRequest, now: Date): Violation[] {
-  const violations: Violation[] = [];
+/** A request must carry at least one message (every channel). */
+export function nonEmptyMessages(request: { messages: unknown[] }): Violation[] {
+  return request.messages.length === 0 ? [{ property: 'messages', violation: 'must not be empty' }] : [];
+}
+
+/** Documented envelope constraints the schema does not encode; call on a schema-valid request. */
+export function envelopeRuleViolations(request: EnvelopeRequest, now: Date): Violation[] {
+  const violations: Violation[] = nonEmptyMessages(request);
   const add = (property: string, violation: string) => violations.push({ property, violation });
 
-  if (request.messages.length === 0) add('messages', 'must not be empty');
   request.messages.forEach((message, i) => {
     // "An array of destination objects … A valid destination is required."
     if (message.destinations.length === 0) add(`messages[${i}].destinations`, 'must not be empty');

@@ -1,18 +1,22 @@
-// A local stand-in for Infobip's SMS API (POST /sms/3/messages + delivery-report webhooks) that
-// follows the published OpenAPI document, with injectable faults, so the connector can be run
-// and tested end to end without an Infobip account.
+// A local stand-in for Infobip's send APIs — every channel endpoint the connector uses (SMS/LMS,
+// MMS, RCS, Viber, WhatsApp template, Kakao Alim/Chingu, Zalo; registry in endpoints.ts) with their
+// delivery and seen report webhooks — that follows each channel's published OpenAPI document, with
+// injectable faults, so the connector can be run and tested end to end without an Infobip account.
 import type { AddressInfo, Socket } from 'node:net';
 import Fastify from 'fastify';
+import { hasRequestBody, hasWebhook, loadInfobipSpec } from '../openapi.ts';
 import { controlRoutes } from './control-routes.ts';
 import { DEFAULT_OUTCOMES, NO_FAULTS, checkOutcomes, mergeFaults } from './faults.ts';
 import { Ledger } from './ledger.ts';
 import { createRandom } from './random.ts';
-import { sendSmsRoute } from './send-sms-route.ts';
-import { deliveryReportsValidator, sendSmsRequestValidator } from './sms-spec.ts';
+import { SIMULATED_ENDPOINTS } from './endpoints.ts';
+import { acceptedStatus, sendRoute } from './send-route.ts';
 import type { DeliveryOutcomeMix, InfobipFaults, InfobipStats, SimMessage } from './types.ts';
 import { WebhookDispatcher, type WebhookRetry } from './webhook-dispatcher.ts';
 
-export type { DeliveryOutcomeMix, InfobipFaults, InfobipStats, SimMessage } from './types.ts';
+export type { DeliveryOutcomeMix, InfobipFaults, InfobipStats, SimChannel, SimMessage } from './types.ts';
+export { SIMULATED_ENDPOINTS } from './endpoints.ts';
+export type { SimulatedEndpoint } from './simulated-endpoint.ts';
 export type { WebhookRetry } from './webhook-dispatcher.ts';
 
 export interface InfobipSimulatorOptions {
@@ -24,6 +28,13 @@ export interface InfobipSimulatorOptions {
   apiKeys: string[];
   /** Pause before the delivery report is POSTed, fixed or a [min, max] range (default [50, 300]). */
   deliveryDelayMs?: number | [number, number];
+  /**
+   * 0..1 share of delivered messages that are read, for messages that asked for seen reports
+   * (RCS/Viber `webhooks.seen.url`, WhatsApp `notifyUrl`). Default 0.6.
+   */
+  seenRate?: number;
+  /** Pause between the DELIVERED report and the seen report, fixed or [min, max] (default [50, 300]). */
+  seenDelayMs?: number | [number, number];
   /** Default { delivered: 90, undeliverable: 5, expired: 3, rejected: 2 }. */
   outcomes?: DeliveryOutcomeMix;
   faults?: Partial<InfobipFaults>;
@@ -41,7 +52,7 @@ export interface InfobipSimulator {
   setFaults(f: Partial<InfobipFaults>): void;
   setOutcomes(o: DeliveryOutcomeMix): void;
   stats(): InfobipStats;
-  /** By messageId; `timesReceived > 1` means the same messageId was sent again. */
+  /** By messageId, every channel; `timesReceived > 1` means the same messageId was sent again. */
   sentMessages(): Map<string, SimMessage>;
   /** Resolves when every scheduled report has been delivered or given up. */
   flushWebhooks(): Promise<void>;
@@ -53,8 +64,11 @@ export async function startInfobipSimulator(opts: InfobipSimulatorOptions): Prom
   const random = createRandom(opts.seed);
   let faults = mergeFaults({ ...NO_FAULTS }, opts.faults ?? {});
   let outcomes = checkOutcomes(opts.outcomes ?? DEFAULT_OUTCOMES);
-  const [minDelay, maxDelay] = typeof opts.deliveryDelayMs === 'number' ? [opts.deliveryDelayMs, opts.deliveryDelayMs] : (opts.deliveryDelayMs ?? [50, 300]);
-  const ledger = new Ledger();
+  const [minDelay, maxDelay] = range(opts.deliveryDelayMs, 'deliveryDelayMs');
+  const [minSeen, maxSeen] = range(opts.seenDelayMs, 'seenDelayMs');
+  const seenRate = opts.seenRate ?? 0.6;
+  if (!(typeof seenRate === 'number' && seenRate >= 0 && seenRate <= 1)) throw new Error('seenRate must be a number between 0 and 1');
+  const ledger = new Ledger(SIMULATED_ENDPOINTS.map((e) => e.path));
   const dispatcher = new WebhookDispatcher({
     random,
     faults: () => faults,
@@ -64,9 +78,18 @@ export async function startInfobipSimulator(opts: InfobipSimulatorOptions): Prom
   });
   const hungSockets = new Set<Socket>();
 
-  // Compile the spec validators up front: a broken spec file fails start-up, not the first call.
-  sendSmsRequestValidator();
-  deliveryReportsValidator();
+  // Load every spec and look up what the registry names in it (the operation's request body, its
+  // documented 200 status, the report webhooks): a missing spec file or a misspelt path or webhook
+  // fails start-up, not the first call. Request validators are compiled on each endpoint's first
+  // call (all eight take seconds to compile; most runs use one or two channels).
+  for (const endpoint of SIMULATED_ENDPOINTS) {
+    const spec = loadInfobipSpec(endpoint.specFile);
+    if (!hasRequestBody(spec, endpoint.path, 'post')) throw new Error(`${endpoint.specFile} has no request body for POST ${endpoint.path}`);
+    acceptedStatus(endpoint);
+    for (const report of [endpoint.reports.delivery, endpoint.reports.seen]) {
+      if (report && !hasWebhook(spec, report.webhook)) throw new Error(`${endpoint.specFile} has no webhook ${report.webhook}`);
+    }
+  }
 
   const control = {
     stats: () => ledger.snapshot(),
@@ -81,18 +104,20 @@ export async function startInfobipSimulator(opts: InfobipSimulatorOptions): Prom
   // forceCloseConnections: close() drops every open connection instead of waiting for clients to
   // let go of idle keep-alive sockets (undici even opens a spare one after an aborted request).
   const app = Fastify({ logger: false, bodyLimit: 10 * 1024 * 1024, forceCloseConnections: true });
-  await app.register(
-    sendSmsRoute({
-      apiKeys: new Set(opts.apiKeys),
-      random,
-      faults: () => faults,
-      outcomes: () => outcomes,
-      deliveryDelayMs: () => random.int(minDelay, maxDelay),
-      ledger,
-      dispatcher,
-      hungSockets,
-    }),
-  );
+  const deps = {
+    apiKeys: new Set(opts.apiKeys),
+    random,
+    faults: () => faults,
+    outcomes: () => outcomes,
+    deliveryDelayMs: () => random.int(minDelay, maxDelay),
+    seenRate: () => seenRate,
+    seenDelayMs: () => random.int(minSeen, maxSeen),
+    ledger,
+    dispatcher,
+    hungSockets,
+  };
+  // One encapsulated plugin per endpoint: each has its own error shape in its error handler.
+  for (const endpoint of SIMULATED_ENDPOINTS) await app.register(sendRoute(endpoint, deps));
   await app.register(controlRoutes(control));
   await app.listen({ host, port: opts.port ?? 0 });
   const { port } = app.server.address() as AddressInfo;
@@ -112,4 +137,11 @@ export async function startInfobipSimulator(opts: InfobipSimulatorOptions): Prom
       await app.close();
     },
   };
+}
+
+/** A fixed delay or a [min, max] range; default [50, 300]. */
+function range(value: number | [number, number] | undefined, name: string): [number, number] {
+  const [min, max] = typeof value === 'number' ? [value, value] : (value ?? [50, 300]);
+  if (!(min >= 0 && max >= min)) throw new Error(`${name} must be a non-negative number or a [min, max] range`);
+  return [min, max];
 }

@@ -1,4 +1,8 @@
 // Shapes shared by the simulator's parts. Public ones are re-exported from simulator.ts.
+// The channel names are declared with the registry (endpoints.ts), so a channel is added in one file.
+import type { SimChannel } from './endpoints.ts';
+
+export type { SimChannel };
 
 /** Relative weights of the final delivery outcome drawn for each accepted message. */
 export interface DeliveryOutcomeMix {
@@ -19,26 +23,35 @@ export interface InfobipFaults {
   rate5xx: number;
   /** 0..1 probability the request is never answered (socket closed only when the simulator closes). */
   timeoutRate: number;
-  /** 0..1 probability a delivery report is never sent. */
+  /** 0..1 probability a report (delivery or seen) is never sent. */
   webhookDropRate: number;
-  /** 0..1 probability a delivery report is sent twice. */
+  /** 0..1 probability a report (delivery or seen) is sent twice. */
   webhookDuplicateRate: number;
   /** Shuffle reports, and send a late intermediate report after the final one for some messages. */
   webhookReorder: boolean;
 }
 
+
 /** One accepted destination, keyed by messageId in `sentMessages()`. */
 export interface SimMessage {
   messageId: string;
   bulkId: string;
+  /** Channel of the endpoint that accepted it, and that endpoint's path. */
+  channel: SimChannel;
+  path: string;
   destination: string;
   sender?: string;
+  /** `content.text` when the channel's content has one (SMS, RCS/Viber TEXT, Kakao …). */
   text?: string;
-  /** Binary content, when the message was sent as `{hex}`. */
+  /** Binary content, when an SMS was sent as `{hex}`. */
   hex?: string;
   callbackData?: string;
-  /** `webhooks.delivery.url`, only when a delivery report will be posted for it. */
+  /** Where delivery reports go (`webhooks.delivery.url`, WhatsApp `notifyUrl`), only when some will be posted. */
   webhookUrl?: string;
+  /** Where seen reports go (RCS/Viber `webhooks.seen.url`, WhatsApp `notifyUrl`), when the channel has them. */
+  seenUrl?: string;
+  /** The whole request message (one element of `messages[]`) as it was accepted. */
+  request: unknown;
   messageCount: number;
   /** Outcome drawn for the most recent send of this messageId. */
   outcome: DeliveryOutcome;
@@ -49,8 +62,10 @@ export interface SimMessage {
 }
 
 export interface InfobipStats {
-  /** Every POST /sms/3/messages call, whatever its answer. */
+  /** Every call to a simulated send endpoint, whatever its answer. */
   requests: number;
+  /** The same per endpoint path; every simulated path is present. */
+  requestsByPath: Record<string, number>;
   acceptedRequests: number;
   /** By HTTP status; 400, 401, 429 and 500 are always present. */
   rejectedRequests: Record<number, number>;
@@ -62,7 +77,7 @@ export interface InfobipStats {
   duplicateMessageIds: number;
   /** Destinations per accepted request. */
   messagesPerRequest: number[];
-  /** Webhook POSTs answered 200. */
+  /** Webhook POSTs (delivery and seen reports) answered 200. */
   webhooksPosted: number;
   /** Results carried by those POSTs. */
   webhookReportsPosted: number;

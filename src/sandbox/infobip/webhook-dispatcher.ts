@@ -1,11 +1,11 @@
-// Posts delivery reports the way Infobip's notification pipeline does (infobip.md §5): reports
-// going to the same URL are bucketed (≤ 100 results per POST by default), a receiver that does not
-// answer 200 is retried with growing pauses, and the webhook faults (drop, duplicate, reorder with
-// a late intermediate report) are applied here so that every caller gets them for free.
+// Posts reports the way Infobip's notification pipeline does (infobip.md §5): reports of one
+// kind going to the same URL are bucketed (≤ 100 results per POST by default, body
+// `{"results": […]}`), a receiver that does not answer 200 is retried with growing pauses, and the
+// webhook faults (drop, duplicate, reorder with a late intermediate report) are applied here so
+// that every channel and every kind of report gets them for free.
 import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, request } from 'undici';
-import type { DeliveryReport } from './delivery-report.ts';
 import type { Ledger } from './ledger.ts';
 import type { Random } from './random.ts';
 import type { InfobipFaults } from './types.ts';
@@ -26,10 +26,23 @@ export interface DispatcherOptions {
   retry: WebhookRetry;
 }
 
+/** One result of a webhook body, in the shape of the webhook it is posted as. */
+export type WebhookResult = object;
+
+/** What to post where. */
+export interface WebhookTarget {
+  url: string;
+  /**
+   * The kind of report, e.g. the spec's webhook name. Results of different kinds never share a
+   * POST, even to the same URL (WhatsApp posts delivery and seen reports to one `notifyUrl`).
+   */
+  stream: string;
+}
+
 interface Entry {
-  report: DeliveryReport;
+  report: WebhookResult;
   /** Sent after `report` was accepted by the receiver (reorder fault: a stale intermediate report). */
-  followUp?: DeliveryReport;
+  followUp?: WebhookResult;
 }
 
 // Reports that fall due within this window are bucketed into the same POST.
@@ -41,7 +54,7 @@ export class WebhookDispatcher {
   private outstanding = 0; // reports scheduled and neither delivered nor given up
   private idleWaiters: (() => void)[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
-  private readonly ready = new Map<string, Entry[]>();
+  private readonly ready = new Map<string, Entry[]>(); // by stream + URL
   private readonly inFlight = new Set<Promise<void>>();
   private readonly aborter = new AbortController();
   private readonly agent = new Agent({ headersTimeout: RECEIVER_TIMEOUT_MS, bodyTimeout: RECEIVER_TIMEOUT_MS });
@@ -52,8 +65,8 @@ export class WebhookDispatcher {
     setMaxListeners(0, this.aborter.signal);
   }
 
-  /** Schedules `report` for `url` in `delayMs`, subject to the drop and duplicate faults. */
-  enqueue(url: string, report: DeliveryReport, delayMs: number, followUp?: DeliveryReport): void {
+  /** Schedules `report` for `target` in `delayMs`, subject to the drop and duplicate faults. */
+  enqueue(target: WebhookTarget, report: WebhookResult, delayMs: number, followUp?: WebhookResult): void {
     if (this.closed) return;
     const { random, ledger } = this.opts;
     const faults = this.opts.faults();
@@ -61,11 +74,11 @@ export class WebhookDispatcher {
       ledger.stats.webhookReportsDropped++;
       return;
     }
-    this.arm(url, { report, followUp }, delayMs);
+    this.arm(target, { report, followUp }, delayMs);
     if (random.chance(faults.webhookDuplicateRate)) {
       ledger.stats.webhookReportsDuplicated++;
       // The copy comes a little later, so it normally travels in a POST of its own.
-      this.arm(url, { report }, delayMs + random.int(10, 100));
+      this.arm(target, { report }, delayMs + random.int(10, 100));
     }
   }
 
@@ -85,13 +98,14 @@ export class WebhookDispatcher {
     await this.agent.close();
   }
 
-  private arm(url: string, entry: Entry, delayMs: number): void {
+  private arm(target: WebhookTarget, entry: Entry, delayMs: number): void {
     this.outstanding++;
+    const key = `${target.stream}\u0000${target.url}`;
     this.after(delayMs, () => {
-      const queue = this.ready.get(url);
+      const queue = this.ready.get(key);
       if (queue) return void queue.push(entry);
-      this.ready.set(url, [entry]);
-      this.after(BATCH_WINDOW_MS, () => this.flush(url));
+      this.ready.set(key, [entry]);
+      this.after(BATCH_WINDOW_MS, () => this.flush(key, target));
     });
   }
 
@@ -106,18 +120,19 @@ export class WebhookDispatcher {
     this.timers.add(timer);
   }
 
-  private flush(url: string): void {
-    const entries = this.ready.get(url) ?? [];
-    this.ready.delete(url);
+  private flush(key: string, target: WebhookTarget): void {
+    const entries = this.ready.get(key) ?? [];
+    this.ready.delete(key);
     if (this.opts.faults().webhookReorder) this.opts.random.shuffle(entries);
     for (let i = 0; i < entries.length; i += this.opts.batchSize) {
-      const post = this.post(url, entries.slice(i, i + this.opts.batchSize));
+      const post = this.post(target, entries.slice(i, i + this.opts.batchSize));
       this.inFlight.add(post);
       void post.finally(() => this.inFlight.delete(post));
     }
   }
 
-  private async post(url: string, batch: Entry[]): Promise<void> {
+  private async post(target: WebhookTarget, batch: Entry[]): Promise<void> {
+    const { url } = target;
     const { ledger, retry } = this.opts;
     const body = JSON.stringify({ results: batch.map((e) => e.report) });
     for (let attempt = 1; attempt <= retry.maxAttempts && !this.closed; attempt++) {
@@ -130,7 +145,7 @@ export class WebhookDispatcher {
         ledger.stats.webhooksPosted++;
         ledger.stats.webhookReportsPosted += batch.length;
         // Follow-ups are armed before this batch settles, so idle() cannot resolve in between.
-        for (const e of batch) if (e.followUp) this.arm(url, { report: e.followUp }, this.opts.random.int(10, 50));
+        for (const e of batch) if (e.followUp) this.arm(target, { report: e.followUp }, this.opts.random.int(10, 50));
         return this.settle(batch.length);
       }
     }
