@@ -129,35 +129,41 @@ async function measureBaseline(label: string, settings: BenchSettings, pool: Exe
   }
 }
 
-/** N/5 then N contacts on one fresh connector: the RSS after each shows whether memory grows with N. */
+/**
+ * N/5 and N contacts, each on a fresh connector and simulators: both runs start from the same
+ * state, so the difference between their peak RSS is what N itself costs (near 0 when flat).
+ */
 async function endToEndRuns(dialect: BenchDialect, settings: BenchSettings) {
-  progress(`${dialect}: starting fresh simulators and connector for end to end`);
-  const stack = await startStack(dialect, settings.postgresUrl);
-  try {
-    const pool = new ExecuteBodyPool(stack.tenant.jwtSecret);
-    const sizes = [Math.max(1, Math.round(settings.contacts / 5)), settings.contacts];
-    const runs: EndToEndResult[] = [];
-    for (const contacts of sizes) {
-      progress(`${dialect}: end to end for ${contacts} contacts`);
-      runs.push(await runEndToEnd(stack, pool, contacts, settings.connections));
+  const sizes = [Math.max(1, Math.round(settings.contacts / 5)), settings.contacts];
+  const runs: EndToEndResult[] = [];
+  const logs: Record<string, number>[] = [];
+  for (const contacts of sizes) {
+    progress(`${dialect}: starting fresh simulators and connector for end to end, ${contacts} contacts`);
+    const stack = await startStack(dialect, settings.postgresUrl);
+    try {
+      runs.push(await runEndToEnd(stack, new ExecuteBodyPool(stack.tenant.jwtSecret), contacts, settings.connections));
+      logs.push((await stack.stop()).connectorLog);
+    } catch (error) {
+      await stack.stop().catch(() => undefined);
+      throw error;
     }
-    const stopped = await stack.stop();
-    const [small, large] = runs as [EndToEndResult, EndToEndResult];
-    return {
-      endToEnd: runs,
-      rssVsContacts: {
-        contacts: sizes,
-        afterRunMiB: runs.map((r) => r.connectorRssMiB.afterRun),
-        peakSampledMiB: runs.map((r) => r.connectorRssMiB.peakSampled),
-        /** Peak of the larger run minus the smaller one: near 0 when memory does not grow with N. */
-        peakGrowthMiB: Math.round((large.connectorRssMiB.peakSampled - small.connectorRssMiB.peakSampled) * 10) / 10,
-      },
-      connectorLogDuringEndToEnd: stopped.connectorLog,
-    };
-  } catch (error) {
-    await stack.stop().catch(() => undefined);
-    throw error;
   }
+  const [small, large] = runs as [EndToEndResult, EndToEndResult];
+  const growth = (pick: (r: EndToEndResult) => number) => Math.round((pick(large) - pick(small)) * 10) / 10;
+  return {
+    endToEnd: runs,
+    rssVsContacts: {
+      contacts: sizes,
+      separateProcesses: true,
+      beforeRunMiB: runs.map((r) => r.connectorRssMiB.beforeRun),
+      afterRunMiB: runs.map((r) => r.connectorRssMiB.afterRun),
+      peakSampledMiB: runs.map((r) => r.connectorRssMiB.peakSampled),
+      vmHwmMiB: runs.map((r) => r.connectorRssMiB.vmHwm),
+      /** Larger run minus smaller run: near 0 when memory does not grow with N. */
+      growthMiB: { peakSampled: growth((r) => r.connectorRssMiB.peakSampled), vmHwm: growth((r) => r.connectorRssMiB.vmHwm) },
+    },
+    connectorLogDuringEndToEnd: logs,
+  };
 }
 
 function ratios(execute: ThroughputResult, baseline: ThroughputResult): Pair['vsBaseline'] {

@@ -46,7 +46,7 @@ export interface EndToEndResult {
     calls: Record<string, number>;
     rejected: Record<string, number>;
   };
-  connectorRssMiB: { afterRun: number; peakSampled: number; vmHwm: number; vmHwmResetAtStart: boolean };
+  connectorRssMiB: { beforeRun: number; afterRun: number; peakSampled: number; vmHwm: number; vmHwmResetAtStart: boolean };
   /** Cores used from the first execute to the last row (generator = the bench process). */
   cpuCores: CpuReport;
 }
@@ -68,6 +68,7 @@ export async function runEndToEnd(stack: Stack, pool: ExecuteBodyPool, contacts:
   const sfmcBefore = await simulators.sfmcStats();
   const messageIds = new Set<string>();
 
+  const before = readMemory(connector.pid);
   const peakReset = resetPeak(connector.pid);
   const stopCpu = startCpuWindow({ connector: connector.pid, simulators: simulators.child.pid }, stack.dialect === 'postgres' ? ['postgres'] : []);
   const startedAtEpoch = Date.now();
@@ -166,6 +167,7 @@ export async function runEndToEnd(stack: Stack, pool: ExecuteBodyPool, contacts:
       rejected: diffCounts(sfmcAfter.rejected, sfmcBefore.rejected),
     },
     connectorRssMiB: {
+      beforeRun: before?.rssMiB ?? NaN,
       afterRun: memory?.rssMiB ?? NaN,
       peakSampled: stack.rss.peakSince(startedAtEpoch),
       vmHwm: memory?.hwmMiB ?? NaN,

@@ -32,7 +32,14 @@ export interface ConnectorTuning {
 /** Wires the store, tenants, execute path, dispatcher, write-back and HTTP routes together. */
 export async function createConnector(config: ConnectorConfig, log: Logger, tuning: ConnectorTuning = {}): Promise<Connector> {
   const store = await openStore(config.databaseUrl);
-  const box = new SecretBox(masterKey(config, store));
+  let box: SecretBox;
+  try {
+    box = new SecretBox(masterKey(config, store));
+  } catch (error) {
+    // Refusing to start must not leave the database pool open behind the caller.
+    await store.close();
+    throw error;
+  }
   const tenants = new TenantDirectory(store.db, box);
   const dispatcher = new Dispatcher({
     store,

@@ -52,7 +52,8 @@ for (const dialect of testDialects) {
     test('401 without or with a wrong bearer token', async () => {
       const before = await tenantCount();
       const url = `${running.url}/admin/tenants`;
-      for (const headers of [{}, { authorization: 'Bearer wrong-token' }, { authorization: `Basic ${running.config.adminToken}` }, { authorization: 'Bearer ' }]) {
+      const attempts: Record<string, string>[] = [{}, { authorization: 'Bearer wrong-token' }, { authorization: `Basic ${running.config.adminToken}` }, { authorization: 'Bearer ' }];
+      for (const headers of attempts) {
         const created = await postJson(url, tenantBody(), headers);
         assert.equal(created.status, 401, JSON.stringify(headers));
         assert.equal(created.json?.error, 'unauthorized');

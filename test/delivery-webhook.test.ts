@@ -123,7 +123,6 @@ for (const dialect of testDialects) {
       assert.equal((await postReports(wrong, [report(id, HANDSET)])).status, 401);
       const flipped = tenant.deliveryWebhookUrl.replace(/\/hooks\/(.)/, (_, c: string) => `/hooks/${c === 'A' ? 'B' : 'A'}`);
       assert.equal((await postReports(flipped, [report(id, HANDSET)])).status, 401, 'one character off');
-      assert.equal((await post(wrong, 'not json')).status === 401 || (await post(wrong, 'not json')).status === 400, true);
       assert.equal(await stored(id), undefined);
     });
 

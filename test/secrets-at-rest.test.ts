@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { chmodSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
+import pg from 'pg';
 import type { Sandbox } from '../src/sandbox/sandbox.ts';
 import { startConnector } from './helpers/connector.ts';
 import { createTestDatabase, testDialects } from './helpers/databases.ts';
@@ -150,8 +152,20 @@ describe('the master key', () => {
   test('PostgreSQL without MC_RELAY_MASTER_KEY refuses to start', { skip: !testDialects.includes('postgres') }, async () => {
     const database = await createTestDatabase('postgres');
     try {
-      await assert.rejects(startConnector({ databaseUrl: database.url, dataDir: database.dataDir, masterKey: undefined }), /MC_RELAY_MASTER_KEY is required with PostgreSQL/);
+      // Named, so its connections can be found: refusing to start must not leave a pool open.
+      const applicationName = `mc-relay-no-key-${randomBytes(6).toString('hex')}`;
+      const url = new URL(database.url);
+      url.searchParams.set('application_name', applicationName);
+      await assert.rejects(startConnector({ databaseUrl: url.toString(), dataDir: database.dataDir, masterKey: undefined }), /MC_RELAY_MASTER_KEY is required with PostgreSQL/);
       assert.deepEqual(readdirSync(database.dataDir), [], 'no key file is written for PostgreSQL');
+      const client = new pg.Client({ connectionString: database.url });
+      await client.connect();
+      try {
+        const open = await client.query('select pid from pg_stat_activity where application_name = $1', [applicationName]);
+        assert.equal(open.rowCount, 0, 'connections left open by the refused start');
+      } finally {
+        await client.end();
+      }
     } finally {
       await database.drop();
     }

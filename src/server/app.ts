@@ -28,7 +28,11 @@ export function buildServer(ctx: ServerContext, log: Logger): FastifyInstance {
       const params = first?.params as { missingProperty?: string; additionalProperty?: string } | undefined;
       const extra = params?.additionalProperty;
       const path = [first?.instancePath.replace(/^\//, '').replaceAll('/', '.'), params?.missingProperty ?? extra].filter(Boolean).join('.');
-      const message = extra ? `${path} is not an accepted property` : `${path || 'body'} ${first?.message ?? 'is invalid'}`;
+      const message = extra
+        ? `${path} is not an accepted property`
+        : params?.missingProperty
+          ? `${path} is required`
+          : `${path || 'body'} ${first?.message ?? 'is invalid'}`;
       return reply.code(400).send({ error: 'invalid_request', field: path || undefined, message });
     }
     const status = error.statusCode ?? 500;

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import { migrationProvider } from './migrations.ts';
 import type { Database } from './schema.ts';
@@ -25,7 +25,7 @@ export async function openStore(location: string): Promise<Store> {
   const store = location.startsWith('postgres://') || location.startsWith('postgresql://')
     ? openPostgres(location)
     : openSqlite(location);
-  await migrate(store.db);
+  await migrate(store);
   return store;
 }
 
@@ -69,8 +69,12 @@ function openPostgres(url: string): Store {
   return { db, dialect: 'postgres', close: () => db.destroy() };
 }
 
-async function migrate(db: Kysely<Database>): Promise<void> {
-  const { error, results } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
+async function migrate({ db, dialect }: Store): Promise<void> {
+  // Unless told a schema, Kysely finds its migration tables in ANY schema of the database, so a
+  // second schema (another deployment, a test) would skip creating them in ours and fail.
+  const schema = dialect === 'postgres' ? (await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db)).rows[0]?.schema : null;
+  const migrator = new Migrator({ db, provider: migrationProvider, ...(schema ? { migrationTableSchema: schema } : {}) });
+  const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName;
     throw new Error(`database migration ${failed ?? ''} failed: ${(error as Error).message ?? error}`);

@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import type { Logger } from 'pino';
+import pino, { type Logger } from 'pino';
 import type { ConnectorConfig } from '../../src/config.ts';
 import { type Connector, createConnector } from '../../src/connector.ts';
-import { freePort } from '../../src/sandbox/sandbox.ts';
-import { silentLog } from './sandbox.ts';
+import { freePort } from './ports.ts';
 import { AdminClient } from './tenants.ts';
 
 export interface RunningConnector {
@@ -21,7 +20,7 @@ export interface RunningConnector {
  */
 export async function startConnector(
   overrides: Partial<ConnectorConfig> & Pick<ConnectorConfig, 'databaseUrl' | 'dataDir'>,
-  log: Logger = silentLog,
+  log: Logger = pino({ level: 'silent' }),
 ): Promise<RunningConnector> {
   const host = '127.0.0.1';
   const port = await freePort(host);

@@ -151,7 +151,9 @@ export async function reportsById(db: Kysely<Database>, ids: string[]): Promise<
   return new Map(rows.map((r) => [r.message_id, r]));
 }
 
+/** Write-back entries of the given messages (of every message when `ids` is absent). */
 export async function writebackEntries(db: Kysely<Database>, ids?: string[]): Promise<Selectable<WritebackQueueTable>[]> {
+  if (ids?.length === 0) return [];
   let query = db.selectFrom('writeback_queue').selectAll();
   if (ids) query = query.where('message_id', 'in', ids);
   return query.orderBy('created_at').execute();

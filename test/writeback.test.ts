@@ -1,0 +1,166 @@
+// Write-back of reports to SFMC data extensions: many rows per async call, one cached token, and
+// every kind of SFMC trouble (expired token, 429, 5xx, an outage, rows it refuses, a data extension
+// that does not exist yet) ending with every row written once, or failed with SFMC's reason.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { smsDeliveryReports } from '../src/reports/data-extensions.ts';
+import type { Sandbox } from '../src/sandbox/sandbox.ts';
+import { testDialects } from './helpers/databases.ts';
+import { eventually } from './helpers/eventually.ts';
+import { addTenant, average, contacts, demoTenant, executeAll, sfmcRowsById, sleep, tally, type TestTenant, uniquePrefix, writebackEntries } from './helpers/flow.ts';
+import { startTestSandbox } from './helpers/sandbox.ts';
+
+const PUT_ROWS = 'PUT /data/v1/async/dataextensions/key:{key}/rows';
+const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+
+for (const dialect of testDialects) {
+  describe(`write-back to SFMC (${dialect})`, () => {
+    let sandbox: Sandbox;
+    let tenant: TestTenant;
+    let phones = 0;
+    const wave = (label: string, count: number) => {
+      const list = contacts(uniquePrefix(label), count, phones);
+      phones += count;
+      return list;
+    };
+    const db = () => sandbox.connector.store.db;
+    /** Waits for a delivered row per message in the tenant's data extension. */
+    const rowsFor = (ids: string[], key = sandbox.info.dataExtensions.smsDeliveryReports!, timeoutMs = 20_000) =>
+      eventually(() => {
+        const rows = sfmcRowsById(sandbox, key);
+        return ids.every((id) => rows.get(id)?.statusName === 'DELIVERED_TO_HANDSET') ? rows : undefined;
+      }, `${ids.length} rows in ${key}`, timeoutMs);
+    const allWritten = (ids: string[]) =>
+      eventually(async () => {
+        const entries = await writebackEntries(db(), ids);
+        return entries.length >= ids.length && entries.every((e) => e.state === 'written') ? entries : undefined;
+      }, 'write-back entries written');
+
+    /** Nothing left to write or to check: every entry written or failed. */
+    const queueIdle = () =>
+      eventually(async () => (await writebackEntries(db())).every((e) => e.state === 'written' || e.state === 'failed') || undefined, 'write-back queue idle');
+
+    before(async () => {
+      // The production pause between write-back rounds (500 ms) lets rows gather into large calls.
+      sandbox = await startTestSandbox(dialect, {
+        outcomes: { delivered: 1, undeliverable: 0, expired: 0, rejected: 0 },
+        tuning: { dispatcherIdleMs: 20, writebackIdleMs: 500 },
+      });
+      tenant = await demoTenant(sandbox);
+    });
+    after(() => sandbox.close());
+
+    test('1,000 reports are written in few large async calls with one cached token', async () => {
+      const ids = await executeAll(tenant, wave('many', 1000), 50);
+      await rowsFor(ids);
+      const entries = await allWritten(ids);
+      assert.equal(entries.length, ids.length, 'one report, one write-back entry per message');
+      const stats = sandbox.sfmc.stats();
+      const mean = average(stats.rowsPerCall);
+      console.log(`[${dialect}] 1000 rows in ${stats.rowsPerCall.length} async calls, ${mean.toFixed(0)} rows/call (${stats.rowsPerCall.join(',')}); ${stats.tokenRequests} token request(s); calls ${JSON.stringify(stats.calls)}`);
+      assert.ok(mean >= 100, `rows per call averages ${mean.toFixed(1)}`);
+      assert.equal(sum(stats.rowsPerCall), ids.length, 'each row sent once');
+      assert.ok(stats.tokenRequests >= 1 && stats.tokenRequests <= 2, `${stats.tokenRequests} token requests`);
+      assert.equal(stats.asyncErrors, 0);
+    });
+
+    test('an expired token: the call gets 401, one new token is fetched and the rows are written', async () => {
+      const before = sandbox.sfmc.stats();
+      sandbox.sfmc.setFaults({ expireTokensNow: true });
+      const ids = await executeAll(tenant, wave('expired', 20), 10);
+      await rowsFor(ids);
+      await allWritten(ids);
+      const stats = sandbox.sfmc.stats();
+      assert.ok((stats.rejected['401'] ?? 0) > (before.rejected['401'] ?? 0), 'SFMC refused the old token');
+      assert.equal(stats.tokenRequests - before.tokenRequests, 1, 'one new token');
+    });
+
+    for (const fault of [{ rate429: 1 }, { rate5xx: 1 }]) {
+      const status = 'rate429' in fault ? '429' : '5xx';
+      test(`${status} answers: the rows wait with backoff and are written once SFMC recovers`, async () => {
+        await queueIdle();
+        const before = sandbox.sfmc.stats();
+        sandbox.sfmc.setFaults({ ...fault, retryAfterSeconds: 1 });
+        const ids = await executeAll(tenant, wave(`fault-${status}`, 50), 25);
+        const waiting = await eventually(async () => {
+          const entries = await writebackEntries(db(), ids);
+          return entries.length === ids.length && entries.every((e) => e.state === 'pending' && e.attempts >= 1) ? entries : undefined;
+        }, 'entries pending after a refused call');
+        for (const e of waiting) assert.match(e.last_error ?? '', status === '429' ? /^HTTP 429/ : /^HTTP 5\d\d/);
+        const faultStart = Date.now();
+        await sleep(2000);
+        const during = sandbox.sfmc.stats();
+        const calls = (during.calls[PUT_ROWS] ?? 0) - (before.calls[PUT_ROWS] ?? 0);
+        // Every 500 ms (the worker's pause) without backoff would be 4+ calls in 2 s.
+        assert.ok(calls >= 1 && calls <= 3, `${calls} write calls in ${Date.now() - faultStart} ms of ${status}`);
+        assert.equal(ids.filter((id) => sfmcRowsById(sandbox).has(id)).length, 0, 'nothing written while refused');
+        sandbox.sfmc.setFaults({ rate429: 0, rate5xx: 0 });
+        await rowsFor(ids);
+        await allWritten(ids);
+        const after = sandbox.sfmc.stats();
+        assert.equal(sum(after.rowsPerCall) - sum(before.rowsPerCall), ids.length, 'each row accepted once');
+      });
+    }
+
+    test('SFMC down: rows wait in the queue, then all are written once, none lost, none doubled', async () => {
+      await queueIdle();
+      const before = sandbox.sfmc.stats();
+      sandbox.sfmc.setFaults({ down: true });
+      const ids = await executeAll(tenant, wave('outage', 100), 25);
+      await eventually(async () => {
+        const entries = await writebackEntries(db(), ids);
+        return entries.length === ids.length && entries.every((e) => e.state === 'pending' && /503/.test(e.last_error ?? '')) ? entries : undefined;
+      }, 'entries pending with the 503');
+      await sleep(1500);
+      const queued = tally((await writebackEntries(db(), ids)).map((e) => e.state));
+      assert.deepEqual([...queued], [['pending', ids.length]], 'rows wait in writeback_queue');
+      assert.equal(ids.filter((id) => sfmcRowsById(sandbox).has(id)).length, 0);
+      sandbox.sfmc.setFaults({ down: false });
+      const rows = await rowsFor(ids);
+      const entries = await allWritten(ids);
+      assert.equal(entries.length, ids.length, 'no entry lost or added');
+      for (const id of ids) assert.ok(rows.has(id));
+      const after = sandbox.sfmc.stats();
+      assert.equal(sum(after.rowsPerCall) - sum(before.rowsPerCall), ids.length, 'each row accepted once after the outage');
+    });
+
+    test('rows SFMC refuses end failed with its reason; another data extension gets its rows meanwhile', async () => {
+      // A data extension someone built without one of the package's columns.
+      const key = `Reports_Without_MNC_${dialect}`;
+      sandbox.sfmc.createDataExtension(sandbox.info.sfmc.accountId, {
+        key,
+        name: 'Reports without originalMNC',
+        fields: smsDeliveryReports.fields.filter((f) => f.name !== 'originalMNC'),
+      });
+      const broken = await addTenant(sandbox, { dataExtensions: { smsDeliveryReports: key }, name: 'Broken DE' });
+      const [badIds, goodIds] = await Promise.all([executeAll(broken, wave('refused', 5), 5), executeAll(tenant, wave('fine', 5), 5)]);
+      await rowsFor(goodIds);
+      const failed = await eventually(async () => {
+        const entries = await writebackEntries(db(), badIds);
+        return entries.length === badIds.length && entries.every((e) => e.state === 'failed') ? entries : undefined;
+      }, 'refused rows failed', 20_000);
+      for (const e of failed) {
+        assert.match(e.last_error!, /ColumnNotFound/);
+        assert.match(e.last_error!, /originalMNC/);
+      }
+      assert.equal(sandbox.sfmc.rows(sandbox.info.sfmc.accountId, key).length, 0);
+      await allWritten(goodIds);
+    });
+
+    test('a data extension that does not exist: entries stay pending with CustomObjectNotFound, and are written once it is created', async () => {
+      const key = `Reports_Created_Later_${dialect}`;
+      const later = await addTenant(sandbox, { dataExtensions: { smsDeliveryReports: key }, name: 'DE created later' });
+      const ids = await executeAll(later, wave('later', 5), 5);
+      const pending = await eventually(async () => {
+        const entries = await writebackEntries(db(), ids);
+        return entries.length === ids.length && entries.every((e) => e.state === 'pending' && e.attempts >= 1) ? entries : undefined;
+      }, 'entries pending');
+      for (const e of pending) assert.match(e.last_error!, /CustomObjectNotFound/);
+      await sleep(500);
+      for (const e of await writebackEntries(db(), ids)) assert.equal(e.state, 'pending', 'not given up on');
+      sandbox.sfmc.createDataExtension(sandbox.info.sfmc.accountId, { key, name: 'Created later', fields: smsDeliveryReports.fields });
+      await rowsFor(ids, key);
+      await allWritten(ids);
+    });
+  });
+}
