@@ -38,17 +38,7 @@ export async function createBenchDatabase(dialect: BenchDialect, postgresUrl: st
   }
   if (!postgresUrl) throw new Error('the postgres dialect needs DATABASE_URL=postgres://…');
   const schema = `bench_${randomBytes(6).toString('hex')}`;
-  await withClient(postgresUrl, async (client) => {
-    await client.query(`CREATE SCHEMA ${schema}`);
-    // Work-around for a start-up failure in src/store/database.ts: Kysely's Migrator, given no
-    // migrationTableSchema, takes a kysely_migration(_lock) table in ANY schema of the database
-    // as its own, skips creating it in the search_path schema and then fails with 'relation
-    // "kysely_migration_lock" does not exist'. Any other schema with those tables triggers it (the
-    // test suite's t_* schemas, another bench run). Creating them here with Kysely's own DDL makes
-    // the connector's start independent of what else lives in the database.
-    await client.query(`CREATE TABLE ${schema}.kysely_migration (name varchar(255) NOT NULL PRIMARY KEY, timestamp varchar(255) NOT NULL)`);
-    await client.query(`CREATE TABLE ${schema}.kysely_migration_lock (id varchar(255) NOT NULL PRIMARY KEY, is_locked integer NOT NULL DEFAULT 0)`);
-  });
+  await withClient(postgresUrl, (client) => client.query(`CREATE SCHEMA ${schema}`));
   const dropSchema = async () => {
     await withClient(postgresUrl, (client) => client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`));
     await removeDir();

@@ -10,7 +10,7 @@ import type { Stack } from './stack.ts';
 
 export interface EndToEndResult {
   contacts: number;
-  /** Every accepted message has its row in SMS Delivery Reports. */
+  /** Every execute was answered "pending", and every one of those messages has its report row. */
   completed: boolean;
   /** First execute sent → the data extension holds a row for every accepted message. */
   endToEndSeconds: number | null;
@@ -22,6 +22,8 @@ export interface EndToEndResult {
     errors: number;
     accepted: number;
     distinctMessageIds: number;
+    /** The first answers that were not "pending", when there were any. */
+    notPending: string[];
   };
   reportRows: { expected: number; found: number; byStatusGroup: Record<string, number> };
   infobip: {
@@ -133,8 +135,8 @@ export async function runEndToEnd(stack: Stack, pool: ExecuteBodyPool, contacts:
 
   return {
     contacts,
-    completed: finished.at !== null,
-    endToEndSeconds,
+    completed: finished.at !== null && expected === contacts,
+    endToEndSeconds: expected === contacts ? endToEndSeconds : null,
     executes: {
       seconds: round(executeSeconds, 3),
       perSecond: Math.round(contacts / executeSeconds),
@@ -143,6 +145,7 @@ export async function runEndToEnd(stack: Stack, pool: ExecuteBodyPool, contacts:
       errors: load.errors,
       accepted: load.answers?.pending ?? 0,
       distinctMessageIds: messageIds.size,
+      notPending: load.answers?.examples ?? [],
     },
     reportRows: { expected, found: rowsFound, byStatusGroup },
     infobip: {

@@ -39,7 +39,7 @@ export interface AnswerCheck {
   pending: number;
   /** Distinct messageIds among them: equal to `pending` when no execute was merged into another. */
   distinctMessageIds: number;
-  /** A few answers that were not "pending", for the report. */
+  /** The first few answers that were not "pending" (any status), for the report. */
   examples: string[];
 }
 
@@ -86,7 +86,10 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
     ...(check
       ? {
           onResponse: (status: number, body: string) => {
-            if (status < 200 || status > 299) return;
+            if (status < 200 || status > 299) {
+              if (check.examples.length < 5) check.examples.push(`${status} ${body.slice(0, 300)}`);
+              return;
+            }
             check.checked++;
             let answer: { messageId?: unknown; messageStatus?: unknown } | undefined;
             try {

@@ -74,7 +74,6 @@ export function shownSettings(settings: BenchSettings) {
   return {
     ...shown,
     postgres: `${url.hostname}:${url.port || 5432}${url.pathname}, a fresh schema per connector process`,
-    postgresWorkaround: "kysely_migration and kysely_migration_lock are pre-created in each fresh schema (Kysely's Migrator otherwise mistakes another schema's tables for its own; see bench/database.ts)",
   };
 }
 

@@ -8,7 +8,7 @@ import { WritebackWorker } from './reports/writeback.ts';
 import { buildServer } from './server/app.ts';
 import { SfmcClient } from './sfmc/client.ts';
 import { openStore, type Store } from './store/database.ts';
-import { deliveryReportsWebhookUrl } from './tenants/describe-tenant.ts';
+import { webhookUrls } from './tenants/describe-tenant.ts';
 import { loadOrCreateKeyFile, parseMasterKey, SecretBox } from './tenants/secret-box.ts';
 import { TenantDirectory } from './tenants/tenant-directory.ts';
 
@@ -45,7 +45,7 @@ export async function createConnector(config: ConnectorConfig, log: Logger, tuni
     store,
     tenants,
     log: log.child({ component: 'dispatcher' }),
-    deliveryReportUrl: (tenant) => deliveryReportsWebhookUrl(config.publicUrl, tenant),
+    webhookUrls: (tenant) => webhookUrls(config.publicUrl, tenant),
     ...(tuning.dispatcherIdleMs !== undefined ? { idleMs: tuning.dispatcherIdleMs } : {}),
   });
   const writeback = new WritebackWorker({

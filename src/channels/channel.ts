@@ -1,38 +1,64 @@
-import type { Tenant } from '../tenants/tenant.ts';
+import type { ProviderStatus } from '../infobip/send.ts';
+import type { ActivityArguments } from '../journey/activity-arguments.ts';
+import type { UrlTracking } from '../journey/url-tracking.ts';
+
+/** Which of the tenant's configured sender lists a channel draws its default sender from. */
+export type SenderKind = 'sms' | 'viber' | 'kakao' | 'rcs' | 'zalo' | 'whatsapp';
 
 /** A stored message as the dispatcher hands it to its channel. */
 export interface OutboundMessage {
   id: string;
   destination: string;
-  /** The channel's own content, as its `compose` produced it. */
-  payload: Record<string, unknown>;
-  bulkId: string;
+  sender: string | undefined;
+  /** The channel's own content, as its `compose` produced it, merge fields rendered. */
+  content: Record<string, unknown>;
   callbackData: string | null;
 }
 
-export type Composed = { ok: true; payload: Record<string, unknown> } | { ok: false; messageStatus: string };
-
-/** Where the dispatcher asks Infobip to send this request's reports. */
+/** What one Infobip request shares: messages are grouped so that these are equal. */
 export interface RequestContext {
+  bulkId: string;
+  tracking: UrlTracking | undefined;
   deliveryReportUrl: string;
+  seenReportUrl: string;
 }
+
+export type Composed = { ok: true; content: Record<string, unknown> } | { ok: false; messageStatus: string };
 
 /**
  * One messaging channel: how the activity's inArguments become a message (with the guide's
  * messageStatus errors), and how stored messages become one Infobip request. Channels are listed
- * once, in registry.ts.
+ * once, in registry.ts; what all channels share (recipient, sender, account, URL tracking,
+ * callback data, merge fields) is done once, in journey/message-execute.ts.
  */
 export interface Channel {
   /** Stable id used in inArguments (`channel`), storage and URLs. */
   id: string;
-  /** Name marketers see; also the default bulkId suffix ("mc-relay SMS"). */
+  /** Name marketers see; also the default bulkId ("mc-relay SMS"). */
   name: string;
+  /** Other names accepted in the `channel` inArgument ("Kakao Alim", "kakaoAlim"). */
+  aliases: string[];
   /** Infobip endpoint that sends this channel. */
   endpoint: string;
   /** Messages per Infobip request; infobip.md §1.5 recommends ≤ 1,000 destinations. */
   maxMessagesPerRequest: number;
   /** Report type (reports/report-types.ts) its delivery reports are written back as. */
   deliveryReportType: string;
-  compose(args: Map<string, unknown>, tenant: Tenant): Composed;
+  senderKind: SenderKind;
+  /** Whether a message can go without a sender (Infobip then uses the account's default). */
+  senderRequired: boolean;
+  isValidSender(sender: string): boolean;
+  /** The guide's URL shortening & tracking applies (SMS, LMS, MMS, RCS, Viber, WhatsApp). */
+  urlTracking: boolean;
+  compose(args: ActivityArguments): Composed;
   buildRequest(messages: OutboundMessage[], context: RequestContext): unknown;
+  /** Infobip's 200 answer as a status per messageId; undefined when the body is not the expected shape. */
+  readResponse(body: unknown): Map<string, ProviderStatus> | undefined;
+}
+
+/** What the outbox stores for a message (messages.payload, JSON). */
+export interface StoredPayload {
+  sender?: string;
+  content: Record<string, unknown>;
+  tracking?: UrlTracking;
 }

@@ -4,15 +4,21 @@ import { sms } from './sms.ts';
 /** The one list of channels. Adding a channel is adding its module here. */
 const channels: readonly Channel[] = [sms];
 
-const byId = new Map(channels.map((c) => [c.id, c]));
+const normalise = (name: string) => name.toLowerCase().replace(/[\s_-]/g, '');
+const byName = new Map<string, Channel>();
+for (const c of channels) for (const name of [c.id, c.name, ...c.aliases]) byName.set(normalise(name), c);
 
-/** Finds a channel by id or by the name marketers use ("SMS", "sms"). */
+/** Finds a channel by id, by the name marketers use ("SMS", "Kakao Alim") or an alias. */
 export function findChannel(idOrName: string): Channel | undefined {
-  return byId.get(idOrName.toLowerCase());
+  return byName.get(normalise(idOrName));
 }
 
 export function channel(id: string): Channel {
-  const found = byId.get(id);
+  const found = byName.get(normalise(id));
   if (!found) throw new Error(`unknown channel ${id}`);
   return found;
+}
+
+export function allChannels(): readonly Channel[] {
+  return channels;
 }

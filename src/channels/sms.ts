@@ -1,53 +1,75 @@
+import type { ActivityArguments } from '../journey/activity-arguments.ts';
 import { messageStatus } from '../journey/message-status.ts';
-import { stringArg } from '../journey/execute-payload.ts';
-import type { Channel, OutboundMessage, RequestContext } from './channel.ts';
+import { smsInfo, type SmsLanguage } from '../text/sms-encoding.ts';
+import type { Channel, Composed, OutboundMessage, RequestContext } from './channel.ts';
+import { envelopeMessage, envelopeRequestOptions, readEnvelopeResponse } from './envelope.ts';
 
 /**
- * Carriers concatenate up to about ten segments reliably; 1,600 characters is the ceiling we
- * accept before answering "Invalid text length" (the segment-exact check is the text module's).
+ * Carriers concatenate up to about ten segments reliably; beyond that the guide's
+ * "Invalid text length" is answered rather than a message that may arrive in pieces.
  */
-const MAX_TEXT_LENGTH = 1600;
-/** Alphanumeric senders are at most 11 characters, numeric ones at most 16 digits (E.164 + prefix). */
-const SENDER = /^(?:[A-Za-z0-9 .\-_&]{1,11}|\+?\d{3,16})$/;
+const MAX_SEGMENTS = 10;
+/** Alphanumeric senders are at most 11 characters, numeric ones at most 16 digits. */
+export const SMS_SENDER = /^(?:[A-Za-z0-9 .\-_&]{1,11}|\+?\d{3,16})$/;
+const LANGUAGES = new Set(['TR', 'ES', 'PT', 'AUTODETECT']);
 
-interface SmsPayload {
+interface SmsContent {
   text: string;
-  sender?: string;
+  language?: string;
+  regional?: Record<string, unknown>;
+}
+
+/** The SMS form's regional options: language character set, Turkey IYS, India DLT. */
+export function composeSmsContent(args: ActivityArguments): Composed {
+  const text = args.text('text');
+  const language = args.text('language')?.toUpperCase();
+  if (language !== undefined && !LANGUAGES.has(language)) return { ok: false, messageStatus: `${messageStatus.invalidRequest}: language must be TR, ES, PT or AUTODETECT` };
+  if (!text || smsInfo(text, language as SmsLanguage | undefined).segments > MAX_SEGMENTS) return { ok: false, messageStatus: messageStatus.invalidTextLength };
+  const content: SmsContent = { text, ...(language ? { language } : {}) };
+  const regional: Record<string, unknown> = {};
+  const recipientType = args.text('turkeyIys.recipientType')?.toUpperCase();
+  const brandCode = args.integer('turkeyIys.brandCode');
+  if (recipientType !== undefined || brandCode !== undefined) {
+    if (recipientType !== 'TACIR' && recipientType !== 'BIREYSEL') return { ok: false, messageStatus: `${messageStatus.invalidRequest}: turkeyIys.recipientType must be TACIR or BIREYSEL` };
+    if (brandCode === null) return { ok: false, messageStatus: `${messageStatus.invalidRequest}: turkeyIys.brandCode must be a number` };
+    regional.turkeyIys = { recipientType, ...(brandCode !== undefined ? { brandCode } : {}) };
+  }
+  const principalEntityId = args.text('indiaDlt.principalEntityId');
+  const contentTemplateId = args.text('indiaDlt.contentTemplateId');
+  const telemarketerId = args.text('indiaDlt.telemarketerId');
+  if (principalEntityId !== undefined || contentTemplateId !== undefined || telemarketerId !== undefined) {
+    if (!principalEntityId) return { ok: false, messageStatus: `${messageStatus.invalidRequest}: indiaDlt.principalEntityId is required` };
+    regional.indiaDlt = { principalEntityId, ...(contentTemplateId ? { contentTemplateId } : {}), ...(telemarketerId ? { telemarketerId } : {}) };
+  }
+  if (Object.keys(regional).length > 0) content.regional = regional;
+  return { ok: true, content: { ...content } };
+}
+
+/** One `/sms/3/messages` message from stored SMS content (LMS adds its Korean options). */
+export function smsEnvelopeMessage(m: OutboundMessage, context: RequestContext, extraRegional: Record<string, unknown> = {}) {
+  const content = m.content as unknown as SmsContent;
+  const regional = { ...content.regional, ...extraRegional };
+  return envelopeMessage(m, context, {
+    content: { text: content.text, ...(content.language ? { language: { languageCode: content.language } } : {}) },
+    options: Object.keys(regional).length > 0 ? { regional } : undefined,
+  });
 }
 
 export const sms: Channel = {
   id: 'sms',
   name: 'SMS',
+  aliases: [],
   endpoint: '/sms/3/messages',
   maxMessagesPerRequest: 1000,
   deliveryReportType: 'smsDelivery',
-
-  compose(args, tenant) {
-    const text = stringArg(args, 'text');
-    if (!text || text.length > MAX_TEXT_LENGTH) return { ok: false, messageStatus: messageStatus.invalidTextLength };
-    const sender = stringArg(args, 'sender') ?? tenant.settings.senders.sms;
-    if (sender !== undefined && !SENDER.test(sender)) return { ok: false, messageStatus: messageStatus.invalidFrom };
-    const payload: SmsPayload = sender ? { text, sender } : { text };
-    return { ok: true, payload: { ...payload } };
-  },
-
-  buildRequest(messages: OutboundMessage[], context: RequestContext) {
-    return {
-      messages: messages.map((m) => {
-        const payload = m.payload as unknown as SmsPayload;
-        return {
-          ...(payload.sender ? { sender: payload.sender } : {}),
-          destinations: [{ to: m.destination, messageId: m.id }],
-          content: { text: payload.text },
-          webhooks: {
-            delivery: { url: context.deliveryReportUrl },
-            contentType: 'application/json',
-            ...(m.callbackData ? { callbackData: m.callbackData } : {}),
-          },
-        };
-      }),
-      // One request carries one activity's messages, so they share its bulkId.
-      options: { schedule: { bulkId: messages[0]!.bulkId }, includeSmsCountInResponse: true },
-    };
-  },
+  senderKind: 'sms',
+  senderRequired: false,
+  isValidSender: (sender) => SMS_SENDER.test(sender),
+  urlTracking: true,
+  compose: composeSmsContent,
+  buildRequest: (messages, context) => ({
+    messages: messages.map((m) => smsEnvelopeMessage(m, context)),
+    options: envelopeRequestOptions(context, { includeSmsCountInResponse: true }),
+  }),
+  readResponse: readEnvelopeResponse,
 };

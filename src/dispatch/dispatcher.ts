@@ -12,14 +12,14 @@ import { updateClaimedMessages } from '../store/sql/updateClaimedMessages.ts';
 import type { Tenant } from '../tenants/tenant.ts';
 import type { TenantDirectory } from '../tenants/tenant-directory.ts';
 import { PollingLoop } from '../workers/polling-loop.ts';
-import { groupForSending, type SendGroup } from './send-groups.ts';
+import { groupForSending, type PreparedMessage, type SendGroup } from './send-groups.ts';
 
 export interface DispatcherOptions {
   store: Store;
   tenants: TenantDirectory;
   log: Logger;
-  /** Builds the delivery-report webhook URL Infobip calls for a tenant. */
-  deliveryReportUrl: (tenant: Tenant) => string;
+  /** The webhook URLs Infobip calls for a tenant's reports. */
+  webhookUrls: (tenant: Tenant) => { deliveryReports: string; seenReports: string };
   claimLimit?: number;
   /** Pause between claims when the last one found less than a full batch: lets batches fill. */
   idleMs?: number;
@@ -33,7 +33,7 @@ export interface DispatcherOptions {
  * pausing only the account that was throttled) and turns refusals into reports.
  */
 export class Dispatcher {
-  readonly #o: Required<Omit<DispatcherOptions, 'deliveryReportUrl'>> & Pick<DispatcherOptions, 'deliveryReportUrl'>;
+  readonly #o: Required<DispatcherOptions>;
   readonly #owner = randomUUID();
   readonly #accountPausedUntil = new Map<string, number>();
   readonly #loop: PollingLoop;
@@ -93,23 +93,32 @@ export class Dispatcher {
     }
     const pausedUntil = this.#accountPausedUntil.get(account.id) ?? 0;
     if (pausedUntil > Date.now()) {
-      await this.#reschedule(messages, pausedUntil, 'account throttled by Infobip');
+      await this.#reschedule(messages.map((m) => m.row), pausedUntil, 'account throttled by Infobip');
       return;
     }
     const channel = channelById(group.channel);
-    const body = channel.buildRequest(messages.map(toOutbound), { deliveryReportUrl: this.#o.deliveryReportUrl(tenant) });
+    const urls = this.#o.webhookUrls(tenant);
+    const body = channel.buildRequest(messages.map(toOutbound), {
+      bulkId: group.bulkId,
+      tracking: group.tracking,
+      deliveryReportUrl: urls.deliveryReports,
+      seenReportUrl: urls.seenReports,
+    });
     const outcome = await sendToInfobip(account, channel.endpoint, body);
     await this.#record(group, outcome, account.id);
   }
 
   async #record(group: SendGroup, outcome: SendOutcome, accountId: string): Promise<void> {
-    const { messages } = group;
+    const messages = group.messages.map((m) => m.row);
     const db = this.#o.store.db;
     if (outcome.kind === 'accepted') {
-      const refused = messages.filter((m) => outcome.statuses.get(m.id)?.groupName === 'REJECTED');
+      // Infobip took the request: whatever its answer says, sending it again could duplicate it.
+      const statuses = channelById(group.channel).readResponse(outcome.body) ?? new Map();
+      if (statuses.size === 0) this.#o.log.error({ tenantId: group.tenantId, messages: messages.length }, 'Infobip accepted a request with an unreadable answer');
+      const refused = messages.filter((m) => statuses.get(m.id)?.groupName === 'REJECTED');
       const byStatus = new Map<string, string[]>();
       for (const m of messages) {
-        const name = outcome.statuses.get(m.id)?.name ?? 'UNKNOWN';
+        const name = statuses.get(m.id)?.name ?? 'UNKNOWN';
         byStatus.set(name, [...(byStatus.get(name) ?? []), m.id]);
       }
       const sentAt = Date.now();
@@ -117,7 +126,7 @@ export class Dispatcher {
         await updateClaimedMessages(db, this.#owner, ids, { state: 'sent', sent_at: sentAt, provider_status: name, last_error: null });
       }
       if (refused.length > 0) {
-        await recordDeliveryReports(db, group.tenantId, refused.map((m) => ({ messageId: m.id, status: outcome.statuses.get(m.id)!, doneAt: new Date(sentAt).toISOString() })));
+        await recordDeliveryReports(db, group.tenantId, refused.map((m) => ({ messageId: m.id, status: statuses.get(m.id)!, doneAt: new Date(sentAt).toISOString() })));
       }
       return;
     }
@@ -148,14 +157,14 @@ export class Dispatcher {
       const bad = group.messages.filter((_, i) => named.has(i));
       const good = group.messages.filter((_, i) => !named.has(i));
       await this.#reject({ ...group, messages: bad }, httpStatus, description, violations);
-      await this.#reschedule(good, Date.now(), 'sent again without the messages Infobip refused');
+      await this.#reschedule(good.map((m) => m.row), Date.now(), 'sent again without the messages Infobip refused');
       return;
     }
     await this.#reject(group, httpStatus, description, violations);
   }
 
   async #reject(group: SendGroup, httpStatus: number, description: string, violations: { property: string; violation: string }[]): Promise<void> {
-    const ids = group.messages.map((m) => m.id);
+    const ids = group.messages.map((m) => m.row.id);
     this.#o.log.warn({ tenantId: group.tenantId, messages: ids.length, httpStatus, description }, 'Infobip refused messages');
     await updateClaimedMessages(this.#o.store.db, this.#owner, ids, { state: 'failed', last_error: `HTTP ${httpStatus} ${description}`.slice(0, 1000) });
     await recordDeliveryReports(this.#o.store.db, group.tenantId, ids.map((id) => rejectedByInfobipReport(id, httpStatus, description, violations)));
@@ -166,6 +175,6 @@ export class Dispatcher {
   }
 }
 
-function toOutbound(m: ClaimedMessage): OutboundMessage {
-  return { id: m.id, destination: m.destination, payload: JSON.parse(m.payload), bulkId: m.bulk_id, callbackData: m.callback_data };
+function toOutbound({ row, payload }: PreparedMessage): OutboundMessage {
+  return { id: row.id, destination: row.destination, sender: payload.sender, content: payload.content, callbackData: row.callback_data };
 }

@@ -1,21 +1,38 @@
+import type { StoredPayload } from '../channels/channel.ts';
+import type { UrlTracking } from '../journey/url-tracking.ts';
 import type { ClaimedMessage } from '../store/sql/claimDueMessages.ts';
 
-/** Messages that can travel in one Infobip request: same tenant, account, channel and bulk. */
+/** A claimed message with its stored payload read. */
+export interface PreparedMessage {
+  row: ClaimedMessage;
+  payload: StoredPayload;
+}
+
+/**
+ * Messages that can travel in one Infobip request: same tenant, account and channel, and the
+ * same request-level options (bulkId, URL tracking).
+ */
 export interface SendGroup {
   tenantId: string;
   accountId: string;
   channel: string;
-  messages: ClaimedMessage[];
+  bulkId: string;
+  tracking: UrlTracking | undefined;
+  messages: PreparedMessage[];
 }
 
 /** Groups claimed messages and cuts each group to the channel's request size. */
 export function groupForSending(messages: ClaimedMessage[], maxPerRequest: (channel: string) => number): SendGroup[] {
   const groups = new Map<string, SendGroup>();
-  for (const m of messages) {
-    const key = [m.tenant_id, m.account_id, m.channel, m.bulk_id].join('\u0000');
+  for (const row of messages) {
+    const payload = JSON.parse(row.payload) as StoredPayload;
+    const key = JSON.stringify([row.tenant_id, row.account_id, row.channel, row.bulk_id, payload.tracking ?? null]);
     let group = groups.get(key);
-    if (!group) groups.set(key, (group = { tenantId: m.tenant_id, accountId: m.account_id, channel: m.channel, messages: [] }));
-    group.messages.push(m);
+    if (!group) {
+      group = { tenantId: row.tenant_id, accountId: row.account_id, channel: row.channel, bulkId: row.bulk_id, tracking: payload.tracking, messages: [] };
+      groups.set(key, group);
+    }
+    group.messages.push({ row, payload });
   }
   return [...groups.values()].flatMap((g) => {
     const size = maxPerRequest(g.channel);

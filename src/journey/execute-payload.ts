@@ -1,5 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { ActivityArguments } from './activity-arguments.ts';
 
 /** What Journey Builder sends to execute, once the JWT is verified (sfmc.md §1.4). */
 const ExecutePayload = Type.Object({
@@ -16,11 +17,11 @@ export type ExecutePayload = Static<typeof ExecutePayload>;
 
 const checkExecutePayload = TypeCompiler.Compile(ExecutePayload);
 
-export type ParsedExecute = { ok: true; payload: ExecutePayload; args: Map<string, unknown> } | { ok: false; problem: string };
+export type ParsedExecute = { ok: true; payload: ExecutePayload; args: ActivityArguments } | { ok: false; problem: string };
 
 /**
- * Validates the payload and merges its inArguments (an array of one-key objects) into one map
- * that keeps their order: the order of phone fields decides which one is used.
+ * Validates the payload and merges its inArguments (an array of one-key objects) in order:
+ * the order of phone fields decides which one is used.
  */
 export function parseExecutePayload(value: unknown): ParsedExecute {
   if (!checkExecutePayload.Check(value)) {
@@ -28,19 +29,10 @@ export function parseExecutePayload(value: unknown): ParsedExecute {
     const field = error?.path.replace(/^\//, '').replaceAll('/', '.') || 'body';
     return { ok: false, problem: `${field} ${error?.message.toLowerCase() ?? 'is invalid'}` };
   }
-  const args = new Map<string, unknown>();
-  for (const entry of value.inArguments) for (const [k, v] of Object.entries(entry)) args.set(k, v);
-  return { ok: true, payload: value, args };
+  return { ok: true, payload: value, args: ActivityArguments.fromInArguments(value.inArguments) };
 }
 
 /** Journey Builder's retries repeat these three values; a new contact or run changes one. */
 export function executeIdentity(payload: ExecutePayload): string {
   return [payload.activityId, payload.activityInstanceId || payload.definitionInstanceId || '', payload.keyValue].join('\u0000');
-}
-
-export function stringArg(args: Map<string, unknown>, name: string): string | undefined {
-  const value = args.get(name);
-  if (typeof value === 'string') return value.trim() === '' ? undefined : value;
-  if (typeof value === 'number') return String(value);
-  return undefined;
 }

@@ -1,10 +1,15 @@
 import { createHash, randomUUID } from 'node:crypto';
+import type { Channel, StoredPayload } from '../channels/channel.ts';
 import { findChannel } from '../channels/registry.ts';
 import type { OutboxWriter } from '../dispatch/outbox-writer.ts';
+import { renderContent } from '../text/merge-fields.ts';
 import { defaultAccount, type Tenant } from '../tenants/tenant.ts';
-import { executeIdentity, type ExecutePayload, parseExecutePayload, stringArg } from './execute-payload.ts';
+import type { ActivityArguments } from './activity-arguments.ts';
+import { buildCallbackData } from './callback-data.ts';
+import { executeIdentity, type ExecutePayload, parseExecutePayload } from './execute-payload.ts';
 import { messageStatus } from './message-status.ts';
 import { recipientFromArguments } from './recipient.ts';
+import { readUrlTracking } from './url-tracking.ts';
 
 export interface MessageExecuteAnswer {
   messageId: string;
@@ -24,18 +29,30 @@ export async function executeMessage(tenant: Tenant, decoded: unknown, outbox: O
   if (!parsed.ok) return rejected(`${messageStatus.invalidRequest}: ${parsed.problem}`);
   const { payload, args } = parsed;
 
-  const channel = findChannel(stringArg(args, 'channel') ?? 'sms');
+  const channel = findChannel(args.text('channel') ?? 'sms');
   if (!channel) return rejected(messageStatus.unknownChannel);
   const recipient = recipientFromArguments(args, tenant.settings.defaultCountry);
   if (!recipient.ok) return rejected(recipient.messageStatus);
-  const composed = channel.compose(args, tenant);
+  const composed = composeMessage(channel, args, tenant);
   if (!composed.ok) return rejected(composed.messageStatus);
-  const accountId = stringArg(args, 'accountId');
+  const accountId = args.text('accountId');
   const account = accountId ? tenant.accounts.find((a) => a.id === accountId) : defaultAccount(tenant);
   if (!account) return rejected(messageStatus.unknownAccount);
 
-  const contactKey = stringArg(args, 'contactKey') ?? payload.keyValue;
-  const bulkId = (stringArg(args, 'activityName') ?? `mc-relay ${channel.name}`).slice(0, 100);
+  const contactKey = args.text('contactKey') ?? payload.keyValue;
+  const bulkId = (args.text('activityName') ?? `mc-relay ${channel.name}`).slice(0, 100);
+  const callback = buildCallbackData(args, {
+    activityId: payload.activityId,
+    bulkId,
+    contactKey,
+    mid: tenant.mid,
+    from: composed.payload.sender,
+    versionId: args.text('definitionId'),
+    versionNumber: args.text('versionNumber'),
+    templateName: args.text('templateName'),
+  });
+  if (!callback.ok) return rejected(callback.messageStatus);
+
   const now = Date.now();
   const messageId = await outbox.store({
     id: randomUUID(),
@@ -50,7 +67,7 @@ export async function executeMessage(tenant: Tenant, decoded: unknown, outbox: O
     destination: recipient.to,
     payload: JSON.stringify(composed.payload),
     bulk_id: bulkId,
-    callback_data: callbackData(tenant, payload, args, contactKey, bulkId),
+    callback_data: callback.callbackData,
     state: 'queued',
     attempts: 0,
     next_attempt_at: now,
@@ -64,19 +81,41 @@ export async function executeMessage(tenant: Tenant, decoded: unknown, outbox: O
   return { messageId, messageStatus: messageStatus.pending };
 }
 
-function dedupeKey(tenantId: string, payload: ExecutePayload): string {
-  return createHash('sha256').update(tenantId).update('\u0000').update(executeIdentity(payload)).digest('base64url');
+/**
+ * What every channel shares: the sender (typed, or the tenant's configured one for the channel),
+ * URL shortening & tracking, and merge fields (`#{Field}` filled from `field.<Field>`
+ * inArguments); then the channel's own content.
+ */
+function composeMessage(channel: Channel, args: ActivityArguments, tenant: Tenant): { ok: true; payload: StoredPayload } | { ok: false; messageStatus: string } {
+  const sender = args.text('sender')?.trim() ?? tenant.settings.senders[channel.senderKind];
+  if (sender === undefined ? channel.senderRequired : !channel.isValidSender(sender)) return { ok: false, messageStatus: messageStatus.invalidFrom };
+  let tracking;
+  if (channel.urlTracking) {
+    const read = readUrlTracking(args);
+    if (!read.ok) return read;
+    tracking = read.tracking;
+  }
+  const merged = mergeFields(args);
+  if (merged.missing.length > 0) return { ok: false, messageStatus: `${messageStatus.missingMergeField}: ${merged.missing.join(', ')}` };
+  // The channel validates the merged content: merge fields change lengths.
+  const composed = channel.compose(merged.args);
+  if (!composed.ok) return composed;
+  return { ok: true, payload: { ...(sender ? { sender } : {}), content: composed.content, ...(tracking ? { tracking } : {}) } };
 }
 
-/**
- * The callbackData Infobip echoes in every report: the journey context the guide's connector
- * puts there (its field names are the ones the guide reserves), as compact JSON.
- */
-function callbackData(tenant: Tenant, payload: ExecutePayload, args: Map<string, unknown>, contactKey: string, bulkId: string): string {
-  const data: Record<string, string> = { ActivityId: payload.activityId, BulkId: bulkId, ContactKey: contactKey, MID: tenant.mid };
-  const versionId = stringArg(args, 'definitionId');
-  const versionNumber = stringArg(args, 'versionNumber');
-  if (versionId) data.VersionId = versionId;
-  if (versionNumber) data.VersionNumber = versionNumber;
-  return JSON.stringify(data);
+/** Fills `#{Field}` in every argument but the field values themselves (`field.<Field>`). */
+function mergeFields(args: ActivityArguments): { args: ActivityArguments; missing: string[] } {
+  const values = new Map(args.withPrefix('field.').map(([name, value]) => [name, value === null || value === undefined ? '' : String(value)]));
+  const missing = new Set<string>();
+  const merged = args.map((name, value) => {
+    if (name.startsWith('field.')) return value;
+    const rendered = renderContent(value, values);
+    for (const field of rendered.missing) missing.add(field);
+    return rendered.content;
+  });
+  return { args: merged, missing: [...missing] };
+}
+
+function dedupeKey(tenantId: string, payload: ExecutePayload): string {
+  return createHash('sha256').update(tenantId).update('\u0000').update(executeIdentity(payload)).digest('base64url');
 }

@@ -1,5 +1,6 @@
 import type { CountryCode } from 'libphonenumber-js';
 import { normalisePhoneNumber } from '../text/phone-number.ts';
+import type { ActivityArguments } from './activity-arguments.ts';
 import { messageStatus } from './message-status.ts';
 
 /** An inArgument named `phone` or `phone.<Field>` binds a phone field of the contact. */
@@ -12,11 +13,10 @@ function isPhoneArgument(name: string): boolean {
  * (the guide's "Multiple phone fields"), normalised to international format.
  */
 export function recipientFromArguments(
-  args: Map<string, unknown>,
+  args: ActivityArguments,
   defaultCountry: CountryCode | undefined,
 ): { ok: true; to: string } | { ok: false; messageStatus: string } {
-  for (const [name, value] of args) {
-    if (!isPhoneArgument(name)) continue;
+  for (const [, value] of args.matching(isPhoneArgument)) {
     const raw = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
     if (raw === '') continue;
     const to = normalisePhoneNumber(raw, defaultCountry);

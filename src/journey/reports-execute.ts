@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { type DeliveryLookupAnswer, lookupDeliveryReport, NOT_AVAILABLE } from '../reports/report-lookup.ts';
 import type { Database } from '../store/schema.ts';
 import type { Tenant } from '../tenants/tenant.ts';
-import { parseExecutePayload, stringArg } from './execute-payload.ts';
+import { parseExecutePayload } from './execute-payload.ts';
 
 /**
  * The Reports activity's execute: the marketer binds the Message activity's messageId
@@ -10,7 +10,7 @@ import { parseExecutePayload, stringArg } from './execute-payload.ts';
  */
 export async function executeReports(db: Kysely<Database>, tenant: Tenant, decoded: unknown): Promise<DeliveryLookupAnswer> {
   const parsed = parseExecutePayload(decoded);
-  const messageId = parsed.ok ? stringArg(parsed.args, 'messageId') : undefined;
+  const messageId = parsed.ok ? parsed.args.text('messageId') : undefined;
   // A messageId from another tenant simply finds nothing: lookups are scoped to this tenant.
   return lookupDeliveryReport(db, tenant.id, messageId && messageId !== NOT_AVAILABLE ? messageId : undefined);
 }

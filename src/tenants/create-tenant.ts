@@ -24,7 +24,12 @@ export const CreateTenantBody = Type.Object(
     ),
     infobip: Type.Object({ baseUrl: Url, apiKey: Type.String({ minLength: 1, maxLength: 500 }) }, { additionalProperties: false }),
     defaultCountry: Type.Optional(Type.String({ pattern: '^[A-Z]{2}$' })),
-    senders: Type.Optional(Type.Object({ sms: Type.Optional(Type.String({ minLength: 1, maxLength: 16 })) }, { additionalProperties: false })),
+    senders: Type.Optional(
+      Type.Object(
+        Object.fromEntries(['sms', 'viber', 'kakao', 'rcs', 'zalo', 'whatsapp'].map((kind) => [kind, Type.Optional(Type.String({ minLength: 1, maxLength: 100 }))])),
+        { additionalProperties: false },
+      ),
+    ),
     dataExtensions: Type.Optional(Type.Record(Type.String(), Type.String({ minLength: 1, maxLength: 200 }))),
   },
   { additionalProperties: false },
@@ -55,7 +60,7 @@ export async function createTenant(db: Kysely<Database>, box: SecretBox, body: C
     sfmc: { clientId: body.sfmc.clientId, authBaseUrl: body.sfmc.authBaseUrl },
     defaultCountry: body.defaultCountry as CountryCode | undefined,
     dataExtensions: Object.fromEntries(reportDataExtensions.map((d) => [d.id, body.dataExtensions?.[d.id] ?? d.defaultKey])),
-    senders: { ...(body.senders?.sms ? { sms: body.senders.sms } : {}) },
+    senders: { ...body.senders },
   };
   const secrets: TenantSecrets = {
     jwtSigningSecret: body.jwtSigningSecret,

@@ -7,8 +7,10 @@ export function activityBaseUrl(publicUrl: string, tenant: Pick<Tenant, 'urlKey'
   return `${publicUrl}/t/${tenant.urlKey}/activities/${activityId}/`;
 }
 
-export function deliveryReportsWebhookUrl(publicUrl: string, tenant: Pick<Tenant, 'secrets'>): string {
-  return `${publicUrl}/hooks/${tenant.secrets.webhookToken}/delivery-reports`;
+/** The tenant's webhook URLs; the token in them identifies the tenant. */
+export function webhookUrls(publicUrl: string, tenant: Pick<Tenant, 'secrets'>): { deliveryReports: string; seenReports: string } {
+  const base = `${publicUrl}/hooks/${tenant.secrets.webhookToken}`;
+  return { deliveryReports: `${base}/delivery-reports`, seenReports: `${base}/seen-reports` };
 }
 
 /**
@@ -22,7 +24,7 @@ export function describeTenant(publicUrl: string, tenant: Tenant) {
     mid: tenant.mid,
     urlKey: tenant.urlKey,
     activities: Object.fromEntries(activities.map((a) => [a.id, activityBaseUrl(publicUrl, tenant, a.id)])),
-    webhooks: { deliveryReports: deliveryReportsWebhookUrl(publicUrl, tenant) },
+    webhooks: webhookUrls(publicUrl, tenant),
     dataExtensions: Object.fromEntries(reportDataExtensions.map((d) => [d.id, tenant.settings.dataExtensions[d.id] ?? d.defaultKey])),
     sfmc: { clientId: tenant.settings.sfmc.clientId, authBaseUrl: tenant.settings.sfmc.authBaseUrl },
     infobipAccounts: tenant.accounts.map((a) => ({ id: a.id, name: a.name, baseUrl: a.baseUrl, isDefault: a.isDefault })),

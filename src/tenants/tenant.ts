@@ -1,4 +1,5 @@
 import type { CountryCode } from 'libphonenumber-js';
+import type { SenderKind } from '../channels/channel.ts';
 
 /** Non-secret tenant settings, stored as JSON in `tenants.settings`. */
 export interface TenantSettings {
@@ -7,7 +8,8 @@ export interface TenantSettings {
   defaultCountry: CountryCode | undefined;
   /** External keys of the tenant's report data extensions, by report-type data extension id. */
   dataExtensions: Record<string, string>;
-  senders: { sms?: string };
+  /** Default sender per channel family, used when an activity names none. */
+  senders: Partial<Record<SenderKind, string>>;
 }
 
 /** Secrets, sealed as one JSON document in `tenants.sealed_secrets`. */

@@ -1,0 +1,42 @@
+/**
+ * Merge fields in message content: `#{Field Name}` is replaced by the contact's value of that
+ * field. A backslash escapes a hashtag (`\#sale` sends `#sale`), as the connector guide asks
+ * marketers to write hashtags; a `#` not followed by `{` is literal anyway.
+ */
+const PLACEHOLDER = /\\#|#\{([^{}]{1,128})\}/g;
+
+export interface Rendered {
+  text: string;
+  /** Fields the template uses that have no value. */
+  missing: string[];
+}
+
+export function renderTemplate(template: string, values: ReadonlyMap<string, string>): Rendered {
+  const missing: string[] = [];
+  const text = template.replace(PLACEHOLDER, (match, field: string | undefined) => {
+    if (field === undefined) return '#';
+    const value = values.get(field.trim());
+    if (value === undefined) {
+      missing.push(field.trim());
+      return '';
+    }
+    return value;
+  });
+  return { text, missing };
+}
+
+/** Renders every string inside a JSON-like value (channel content is nested: buttons, cards…). */
+export function renderContent<T>(content: T, values: ReadonlyMap<string, string>): { content: T; missing: string[] } {
+  const missing = new Set<string>();
+  const walk = (value: unknown): unknown => {
+    if (typeof value === 'string') {
+      const rendered = renderTemplate(value, values);
+      for (const m of rendered.missing) missing.add(m);
+      return rendered.text;
+    }
+    if (Array.isArray(value)) return value.map(walk);
+    if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v)]));
+    return value;
+  };
+  return { content: walk(content) as T, missing: [...missing] };
+}
