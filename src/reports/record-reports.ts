@@ -4,7 +4,9 @@ import type { Database, ReportsTable } from '../store/schema.ts';
 import { insertWriteback } from '../store/sql/insertWriteback.ts';
 import { selectMessagesForReports } from '../store/sql/selectMessagesForReports.ts';
 import { upsertReports } from '../store/sql/upsertReports.ts';
-import { type DeliveryReport, reportRow } from './report.ts';
+import { upsertSeen } from '../store/sql/upsertSeen.ts';
+import type { SeenReport } from './report-webhook.ts';
+import { type DeliveryReport, type ReportedMessage, reportRow } from './report.ts';
 
 export interface RecordOutcome {
   /** Reports whose message is not this tenant's (or not known at all). */
@@ -34,14 +36,43 @@ export async function recordDeliveryReports(db: Kysely<Database>, tenantId: stri
       if (!held || held.rank < row.rank) best.set(message.id, row);
     }
     const changed = await upsertReports(trx, [...best.values()]);
-    await insertWriteback(
-      trx,
-      changed.map((id) => {
-        const message = messages.get(id)!;
-        return { tenantId, reportType: channel(message.channel).deliveryReportType, messageId: id };
-      }),
-      now,
-    );
+    await queueWriteback(trx, tenantId, changed, messages, now);
     return { unknownMessageIds, changed: changed.length };
   });
+}
+
+/**
+ * Stores seen reports of one tenant: the first seenAt per message is kept, and a seen report that
+ * arrives before the delivery report is kept too (as a pending report carrying seenAt).
+ */
+export async function recordSeenReports(db: Kysely<Database>, tenantId: string, reports: SeenReport[], now = Date.now()): Promise<RecordOutcome> {
+  return db.transaction().execute(async (trx) => {
+    const messages = await selectMessagesForReports(trx, tenantId, [...new Set(reports.map((r) => r.messageId))]);
+    const earliest = new Map<string, Insertable<ReportsTable>>();
+    const unknownMessageIds: string[] = [];
+    for (const report of reports) {
+      const message = messages.get(report.messageId);
+      if (!message) {
+        unknownMessageIds.push(report.messageId);
+        continue;
+      }
+      const held = earliest.get(message.id);
+      if (held && held.seen_at! <= report.seenAt) continue;
+      earliest.set(message.id, { ...reportRow(message, { messageId: message.id, status: SEEN_BEFORE_DELIVERY }, now), seen_at: report.seenAt });
+    }
+    const changed = await upsertSeen(trx, [...earliest.values()]);
+    await queueWriteback(trx, tenantId, changed, messages, now);
+    return { unknownMessageIds, changed: changed.length };
+  });
+}
+
+/** The status a seen report stands on while its delivery report has not arrived. */
+const SEEN_BEFORE_DELIVERY = { groupId: 1, groupName: 'PENDING', id: 7, name: 'PENDING_ENROUTE', description: 'Seen by the recipient; delivery report not received yet' };
+
+function queueWriteback(db: Kysely<Database>, tenantId: string, changed: string[], messages: Map<string, ReportedMessage>, now: number): Promise<void> {
+  return insertWriteback(
+    db,
+    changed.map((id) => ({ tenantId, reportType: channel(messages.get(id)!.channel).deliveryReportType, messageId: id })),
+    now,
+  );
 }

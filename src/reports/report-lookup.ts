@@ -31,7 +31,9 @@ const nothingYet: DeliveryLookupAnswer = {
 export async function lookupDeliveryReport(db: Kysely<Database>, tenantId: string, messageId: string | undefined): Promise<DeliveryLookupAnswer> {
   if (!messageId) return nothingYet;
   const [report] = await selectReports(db, tenantId, [messageId]);
-  if (!report || report.status_group_name === 'PENDING') return nothingYet;
+  if (!report) return nothingYet;
+  // Still pending (a seen report can arrive before the delivery report): only seenAt is known.
+  if (report.status_group_name === 'PENDING') return { ...nothingYet, seenAt: report.seen_at ?? NOT_AVAILABLE };
   return {
     statusName: report.status_name,
     statusGroupName: report.status_group_name,

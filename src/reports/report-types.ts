@@ -1,6 +1,7 @@
 import type { Selectable } from 'kysely';
 import type { ReportsTable } from '../store/schema.ts';
-import { type ReportDataExtension, smsDeliveryReports } from './data-extensions.ts';
+import { findChannel } from '../channels/registry.ts';
+import { omniReports, type ReportDataExtension, smsDeliveryReports } from './data-extensions.ts';
 
 export type StoredReport = Selectable<ReportsTable>;
 export type DataExtensionRow = Record<string, string | number | boolean | null>;
@@ -22,16 +23,14 @@ export interface ReportType {
  */
 const NO_CURRENCY = 'N/A';
 
-const smsDelivery: ReportType = {
-  id: 'smsDelivery',
-  dataExtension: smsDeliveryReports,
-  toRow: (r) => ({
+/** The columns the SMS and Omni tables share, from a stored report. */
+function deliveryColumns(r: StoredReport): DataExtensionRow {
+  return {
     messageId: r.message_id,
     messageCount: r.message_count ?? 1,
     to: r.destination,
     from: r.sender,
     pricePerMessage: r.price_per_message,
-    priceCurrency: r.price_currency || NO_CURRENCY,
     statusGroupId: r.status_group_id,
     statusGroupName: r.status_group_name,
     statusId: r.status_id,
@@ -47,13 +46,34 @@ const smsDelivery: ReportType = {
     callbackData: r.callback_data,
     sentAt: r.sent_at,
     doneAt: r.done_at,
+  };
+}
+
+const smsDelivery: ReportType = {
+  id: 'smsDelivery',
+  dataExtension: smsDeliveryReports,
+  toRow: (r) => ({
+    ...deliveryColumns(r),
+    priceCurrency: r.price_currency || NO_CURRENCY,
     // mccMnc is the 3-digit MCC followed by the 2- or 3-digit MNC.
     originalMCC: r.mcc_mnc ? r.mcc_mnc.slice(0, 3) : null,
     originalMNC: r.mcc_mnc ? r.mcc_mnc.slice(3) : null,
   }),
 };
 
-const reportTypes = new Map<string, ReportType>([[smsDelivery.id, smsDelivery]]);
+/** Viber, WhatsApp, RCS, Kakao and Zalo: the "Omni Reports" table, with seenAt and the channel. */
+const omniDelivery: ReportType = {
+  id: 'omniDelivery',
+  dataExtension: omniReports,
+  toRow: (r) => ({
+    ...deliveryColumns(r),
+    Currency: r.price_currency || NO_CURRENCY,
+    seenAt: r.seen_at,
+    channel: findChannel(r.channel)?.name ?? r.channel,
+  }),
+};
+
+const reportTypes = new Map<string, ReportType>([smsDelivery, omniDelivery].map((t) => [t.id, t]));
 
 export function reportType(id: string): ReportType {
   const type = reportTypes.get(id);

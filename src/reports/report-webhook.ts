@@ -32,31 +32,51 @@ const DeliveryResult = Type.Object({
 });
 type DeliveryResult = Static<typeof DeliveryResult>;
 
+/** A seen report (RCS, Viber, WhatsApp, Messages API): `from` is the end user there. */
+const SeenResult = Type.Object({
+  messageId: Type.String({ minLength: 1 }),
+  seenAt: Type.String({ minLength: 1 }),
+});
+
 const Envelope = Type.Object({ results: Type.Array(Type.Unknown()) });
 const checkEnvelope = TypeCompiler.Compile(Envelope);
-const checkResult = TypeCompiler.Compile(DeliveryResult);
+const checkDelivery = TypeCompiler.Compile(DeliveryResult);
+const checkSeen = TypeCompiler.Compile(SeenResult);
 
-export type ParsedDeliveryWebhook =
-  | { ok: true; reports: DeliveryReport[]; invalid: { index: number; problem: string }[] }
+export interface SeenReport {
+  messageId: string;
+  seenAt: string;
+}
+
+export type ParsedReportWebhook =
+  | { ok: true; deliveries: DeliveryReport[]; seen: SeenReport[]; invalid: { index: number; problem: string }[] }
   | { ok: false; problem: string };
 
 /**
- * Parses a delivery-report webhook body. A body that is not `{"results": [...]}` is refused;
- * single results that do not parse are reported back as `invalid` (and logged by the caller)
- * while the others are kept, so one odd entry cannot make Infobip retry a whole batch forever.
+ * Parses a report webhook body: delivery reports (they have a `status`) and seen reports (a
+ * `seenAt` and no status) may come to the same URL — WhatsApp sends both to its notifyUrl. A body
+ * that is not `{"results": [...]}` is refused; single results that do not parse are reported back
+ * as `invalid` (and logged by the caller) while the others are kept, so one odd entry cannot make
+ * Infobip retry a whole batch forever.
  */
-export function parseDeliveryWebhook(body: unknown): ParsedDeliveryWebhook {
+export function parseReportWebhook(body: unknown): ParsedReportWebhook {
   if (!checkEnvelope.Check(body)) return { ok: false, problem: 'body must be an object with a "results" array' };
-  const reports: DeliveryReport[] = [];
+  const deliveries: DeliveryReport[] = [];
+  const seen: SeenReport[] = [];
   const invalid: { index: number; problem: string }[] = [];
   body.results.forEach((result, index) => {
-    if (checkResult.Check(result)) reports.push(toDeliveryReport(result));
-    else {
-      const error = checkResult.Errors(result).First();
+    const isSeen = typeof result === 'object' && result !== null && !('status' in result) && 'seenAt' in result;
+    const check = isSeen ? checkSeen : checkDelivery;
+    if (!check.Check(result)) {
+      const error = check.Errors(result).First();
       invalid.push({ index, problem: `results[${index}]${error?.path.replaceAll('/', '.') ?? ''} ${error?.message ?? 'is invalid'}` });
-    }
+    } else if (isSeen) {
+      const seenAt = parseInfobipTime((result as SeenReport).seenAt);
+      if (seenAt) seen.push({ messageId: (result as SeenReport).messageId, seenAt });
+      else invalid.push({ index, problem: `results[${index}].seenAt is not a time` });
+    } else deliveries.push(toDeliveryReport(result as DeliveryResult));
   });
-  return { ok: true, reports, invalid };
+  return { ok: true, deliveries, seen, invalid };
 }
 
 function toDeliveryReport(r: DeliveryResult): DeliveryReport {
