@@ -17,7 +17,7 @@ export interface NodeChild {
   exited: Promise<number | string>;
   /** The last lines the child wrote, for error messages. */
   tail(): string;
-  /** pino JSON lines by "level msg": what the child complained about during the run. */
+  /** pino JSON lines by "level msg: error": what the child complained about during the run. */
   logCounts(): Record<string, number>;
   /** First stdout line, e.g. the simulators' endpoints. */
   firstLine(timeoutMs: number): Promise<string>;
@@ -58,9 +58,11 @@ export function startNode(
     if (lines.length > 60) lines.shift();
     if (line.startsWith('{')) {
       try {
-        const entry = JSON.parse(line) as { level?: number; msg?: string };
+        const entry = JSON.parse(line) as { level?: number; msg?: string; err?: { message?: string }; reason?: unknown };
         if (typeof entry.level === 'number') {
-          const key = `${PINO_LEVELS[entry.level] ?? entry.level} ${entry.msg ?? ''}`.trim();
+          // The error's message (or a retry's reason) says more than the log message alone.
+          const detail = entry.err?.message ?? (typeof entry.reason === 'string' ? entry.reason : undefined);
+          const key = `${PINO_LEVELS[entry.level] ?? entry.level} ${entry.msg ?? ''}${detail ? `: ${detail.slice(0, 160)}` : ''}`.trim();
           counts[key] = (counts[key] ?? 0) + 1;
         }
       } catch {

@@ -41,9 +41,11 @@ export async function createConnector(config: ConnectorConfig, log: Logger, tuni
     throw error;
   }
   const tenants = new TenantDirectory(store.db, box);
+  const sfmc = new SfmcClient();
   const dispatcher = new Dispatcher({
     store,
     tenants,
+    sfmc,
     log: log.child({ component: 'dispatcher' }),
     webhookUrls: (tenant) => webhookUrls(config.publicUrl, tenant),
     ...(tuning.dispatcherIdleMs !== undefined ? { idleMs: tuning.dispatcherIdleMs } : {}),
@@ -51,7 +53,7 @@ export async function createConnector(config: ConnectorConfig, log: Logger, tuni
   const writeback = new WritebackWorker({
     store,
     tenants,
-    sfmc: new SfmcClient(),
+    sfmc,
     log: log.child({ component: 'write-back' }),
     ...(tuning.writebackIdleMs !== undefined ? { idleMs: tuning.writebackIdleMs } : {}),
   });

@@ -2,6 +2,7 @@
 // on any instance, every instance's dispatcher and write-back compete for the same rows, and still
 // every message is sent once and every report row written once. An instance that stops, or dies
 // holding leased messages, leaves its work to the others without duplicates.
+import { SfmcClient } from '../src/sfmc/client.ts';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
@@ -22,6 +23,8 @@ describe('several connector instances sharing one PostgreSQL', { skip: !testDial
   let database: TestDatabase;
   let simulators: Simulators;
   let infobipClosed = false;
+  /** The instance that dies holding leases (second test); stopped in `after` if a test failed first. */
+  let dying: Dispatcher | undefined;
   const instances: { connector: Connector; publicUrl: string }[] = [];
   let tenant: TestTenant;
   /** The demo tenant's Message activity URL on instance `i`. */
@@ -80,8 +83,10 @@ describe('several connector instances sharing one PostgreSQL', { skip: !testDial
   });
 
   after(async () => {
+    // Closing Infobip first drops a hung request, so that every dispatcher can stop.
+    if (!infobipClosed) await simulators?.infobip.close();
+    await dying?.stop();
     await Promise.all(instances.map((i) => i.connector.close()));
-    if (!infobipClosed) await simulators.infobip.close();
     await simulators.sfmc.close();
     await database?.drop();
   });
@@ -134,11 +139,12 @@ describe('several connector instances sharing one PostgreSQL', { skip: !testDial
     simulators.infobip.setFaults({ timeoutRate: 1 });
     const ids = await executeAll(tenant, wave('orphaned', 100), 50, activityOn);
     const home = instances[0]!;
-    const dying = new Dispatcher({
+    dying = new Dispatcher({
       store: home.connector.store,
       tenants: home.connector.tenants,
       log: silentLog,
       webhookUrls: (t) => webhookUrls(home.publicUrl, t),
+      sfmc: new SfmcClient(),
       leaseMs: 500,
       idleMs: 20,
     });

@@ -93,24 +93,23 @@ for (const dialect of testDialects) {
 
     test('a 400 naming one message of a request rejects that one; the others are sent once', async () => {
       // Execute normalises phone numbers, so it cannot store a destination Infobip refuses; a row
-      // written straight into the outbox can (`to` is limited to 64 characters by the spec).
+      // written straight into the outbox can (`to` is limited to 64 characters by the spec). The
+      // rows are copies of one execute stored, so they carry exactly what execute stores.
+      const [templateId] = await executeAll(tenant, contacts(uniquePrefix('template'), 1, 6999), 1);
+      const template = await eventually(async () => {
+        const row = (await messagesById(sandbox.connector.store.db, [templateId!])).get(templateId!);
+        return row?.state === 'sent' ? row : undefined;
+      }, 'the template message sent');
       const badTo = '4915'.padEnd(70, '1');
       const bulk = `partial-${randomUUID().slice(0, 8)}`;
       const now = Date.now();
       const rows = Array.from({ length: 6 }, (_, i) => ({
+        ...template,
         id: randomUUID(),
-        tenant_id: tenant.id,
         dedupe_key: randomUUID(),
-        activity_id: 'direct-insert',
-        journey_id: null,
-        definition_instance_id: null,
         contact_key: `partial-${i}`,
-        channel: 'sms',
-        account_id: tenant.accountId,
         destination: i === 3 ? badTo : phone(7000 + i).slice(1),
-        payload: JSON.stringify({ text: `message ${i}`, sender: 'mc-relay' }),
         bulk_id: bulk,
-        callback_data: JSON.stringify({ ContactKey: `partial-${i}` }),
         state: 'queued' as const,
         attempts: 0,
         next_attempt_at: now,

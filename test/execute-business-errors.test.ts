@@ -61,9 +61,11 @@ for (const dialect of testDialects) {
       await assertRejected(withArguments(body(), { set: { text: '' } }), invalid);
       await assertRejected(withArguments(body(), { set: { text: '  ' } }), invalid);
       await assertRejected(withArguments(body(), { remove: ['text'] }), invalid);
-      await assertRejected(withArguments(body(), { set: { text: 'x'.repeat(1601) } }), invalid);
-      // The ceiling itself is accepted.
-      assert.equal((await execute(withArguments(body(), { set: { text: 'x'.repeat(1600) } }))).messageStatus, 'Success: Message pending');
+      // The ceiling is ten segments: 10 × 153 GSM-7 septets, or 10 × 67 UCS-2 code units.
+      await assertRejected(withArguments(body(), { set: { text: 'x'.repeat(1531) } }), invalid);
+      assert.equal((await execute(withArguments(body(), { set: { text: 'x'.repeat(1530) } }))).messageStatus, 'Success: Message pending');
+      await assertRejected(withArguments(body(), { set: { text: 'ж'.repeat(671) } }), invalid);
+      assert.equal((await execute(withArguments(body(), { set: { text: 'ж'.repeat(670) } }))).messageStatus, 'Success: Message pending');
     });
 
     test('bad sender', async () => {

@@ -61,4 +61,21 @@ export interface StoredPayload {
   sender?: string;
   content: Record<string, unknown>;
   tracking?: UrlTracking;
+  /** The guide's "Custom data extension": merge fields are filled from this row when sending. */
+  dataExtension?: CustomDataExtension;
+  /** The guide's "Sending speed limit", per journey version and activity (dispatch acts on it). */
+  speedLimit?: SpeedLimit;
+  /** The guide's "Trigger Event on Response": replies fire this journey event (two-way journeys). */
+  triggerEvent?: { eventDefinitionKey: string };
+}
+
+export interface SpeedLimit {
+  amount: number;
+  timeUnit: 'MINUTE' | 'HOUR' | 'DAY';
+}
+
+export interface CustomDataExtension {
+  key: string;
+  /** The column holding the contact key. */
+  contactKeyField: string;
 }

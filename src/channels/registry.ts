@@ -1,8 +1,16 @@
 import type { Channel } from './channel.ts';
+import { kakaoAlim } from './kakao-alim.ts';
+import { kakaoChingu } from './kakao-chingu.ts';
+import { lms } from './lms.ts';
+import { mms } from './mms.ts';
+import { rcs } from './rcs.ts';
 import { sms } from './sms.ts';
+import { viber } from './viber.ts';
+import { whatsapp } from './whatsapp.ts';
+import { zalo } from './zalo.ts';
 
 /** The one list of channels. Adding a channel is adding its module here. */
-const channels: readonly Channel[] = [sms];
+const channels: readonly Channel[] = [sms, whatsapp, kakaoAlim, kakaoChingu, zalo, lms, mms, rcs, viber];
 
 const normalise = (name: string) => name.toLowerCase().replace(/[\s_-]/g, '');
 const byName = new Map<string, Channel>();

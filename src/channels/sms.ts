@@ -13,6 +13,9 @@ const MAX_SEGMENTS = 10;
 export const SMS_SENDER = /^(?:[A-Za-z0-9 .\-_&]{1,11}|\+?\d{3,16})$/;
 const LANGUAGES = new Set(['TR', 'ES', 'PT', 'AUTODETECT']);
 
+/** Whether a text fits the SMS limit above (also used for other channels' SMS failover text). */
+export const smsTextFits = (text: string, language?: SmsLanguage): boolean => smsInfo(text, language).segments <= MAX_SEGMENTS;
+
 interface SmsContent {
   text: string;
   language?: string;
@@ -24,7 +27,7 @@ export function composeSmsContent(args: ActivityArguments): Composed {
   const text = args.text('text');
   const language = args.text('language')?.toUpperCase();
   if (language !== undefined && !LANGUAGES.has(language)) return { ok: false, messageStatus: `${messageStatus.invalidRequest}: language must be TR, ES, PT or AUTODETECT` };
-  if (!text || smsInfo(text, language as SmsLanguage | undefined).segments > MAX_SEGMENTS) return { ok: false, messageStatus: messageStatus.invalidTextLength };
+  if (!text || !smsTextFits(text, language as SmsLanguage | undefined)) return { ok: false, messageStatus: messageStatus.invalidTextLength };
   const content: SmsContent = { text, ...(language ? { language } : {}) };
   const regional: Record<string, unknown> = {};
   const recipientType = args.text('turkeyIys.recipientType')?.toUpperCase();

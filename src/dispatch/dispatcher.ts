@@ -4,19 +4,23 @@ import { channel as channelById } from '../channels/registry.ts';
 import type { OutboundMessage } from '../channels/channel.ts';
 import { backoffMs } from '../http/retry.ts';
 import { type SendOutcome, sendToInfobip } from '../infobip/send.ts';
-import { rejectedByInfobipReport } from '../reports/connector-reports.ts';
+import { dataExtensionRowMissingReport, rejectedByInfobipReport } from '../reports/connector-reports.ts';
 import { recordDeliveryReports } from '../reports/record-reports.ts';
 import type { Store } from '../store/database.ts';
 import { type ClaimedMessage, claimDueMessages } from '../store/sql/claimDueMessages.ts';
 import { updateClaimedMessages } from '../store/sql/updateClaimedMessages.ts';
 import type { Tenant } from '../tenants/tenant.ts';
 import type { TenantDirectory } from '../tenants/tenant-directory.ts';
+import type { SfmcClient } from '../sfmc/client.ts';
 import { PollingLoop } from '../workers/polling-loop.ts';
+import { fillFromDataExtensions, type MergeOutcome } from './data-extension-merge.ts';
 import { groupForSending, type PreparedMessage, type SendGroup } from './send-groups.ts';
 
 export interface DispatcherOptions {
   store: Store;
   tenants: TenantDirectory;
+  /** Reads custom data extension rows at send time. */
+  sfmc: SfmcClient;
   log: Logger;
   /** The webhook URLs Infobip calls for a tenant's reports. */
   webhookUrls: (tenant: Tenant) => { deliveryReports: string; seenReports: string };
@@ -83,19 +87,27 @@ export class Dispatcher {
     return claimed.length;
   }
 
-  async #sendGroup(group: SendGroup): Promise<void> {
-    const { messages } = group;
-    const tenant = await this.#o.tenants.byId(group.tenantId);
-    const account = tenant?.accounts.find((a) => a.id === group.accountId);
+  async #sendGroup(claimedGroup: SendGroup): Promise<void> {
+    const tenant = await this.#o.tenants.byId(claimedGroup.tenantId);
+    const account = tenant?.accounts.find((a) => a.id === claimedGroup.accountId);
     if (!tenant || !account) {
-      await this.#reject(group, 404, 'the tenant or its Infobip account no longer exists', []);
+      await this.#reject(claimedGroup, 404, 'the tenant or its Infobip account no longer exists', []);
       return;
     }
     const pausedUntil = this.#accountPausedUntil.get(account.id) ?? 0;
     if (pausedUntil > Date.now()) {
-      await this.#reschedule(messages.map((m) => m.row), pausedUntil, 'account throttled by Infobip');
+      await this.#reschedule(claimedGroup.messages.map((m) => m.row), pausedUntil, 'account throttled by Infobip');
       return;
     }
+    const merged = await fillFromDataExtensions(claimedGroup.messages, tenant, this.#o.sfmc);
+    await this.#refuseUnfilled(claimedGroup.tenantId, merged.refused);
+    if (merged.retry.messages.length > 0) {
+      const attempts = Math.max(...merged.retry.messages.map((m) => m.row.attempts));
+      await this.#reschedule(merged.retry.messages.map((m) => m.row), Date.now() + (merged.retry.retryAfterMs ?? backoffMs(attempts)), merged.retry.reason);
+    }
+    if (merged.ready.length === 0) return;
+    const group = { ...claimedGroup, messages: merged.ready };
+    const { messages } = group;
     const channel = channelById(group.channel);
     const urls = this.#o.webhookUrls(tenant);
     const body = channel.buildRequest(messages.map(toOutbound), {
@@ -168,6 +180,15 @@ export class Dispatcher {
     this.#o.log.warn({ tenantId: group.tenantId, messages: ids.length, httpStatus, description }, 'Infobip refused messages');
     await updateClaimedMessages(this.#o.store.db, this.#owner, ids, { state: 'failed', last_error: `HTTP ${httpStatus} ${description}`.slice(0, 1000) });
     await recordDeliveryReports(this.#o.store.db, group.tenantId, ids.map((id) => rejectedByInfobipReport(id, httpStatus, description, violations)));
+  }
+
+  async #refuseUnfilled(tenantId: string, refused: MergeOutcome['refused']): Promise<void> {
+    if (refused.length === 0) return;
+    const db = this.#o.store.db;
+    for (const { message, detail } of refused) {
+      await updateClaimedMessages(db, this.#owner, [message.row.id], { state: 'failed', last_error: detail.slice(0, 1000) });
+    }
+    await recordDeliveryReports(db, tenantId, refused.map(({ message, reason, detail }) => dataExtensionRowMissingReport(message.row.id, reason, detail)));
   }
 
   async #reschedule(messages: ClaimedMessage[], at: number, reason: string): Promise<void> {

@@ -1,10 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { Channel, StoredPayload } from '../channels/channel.ts';
+import type { Channel, CustomDataExtension, StoredPayload } from '../channels/channel.ts';
 import { findChannel } from '../channels/registry.ts';
 import type { OutboxWriter } from '../dispatch/outbox-writer.ts';
 import { renderContent } from '../text/merge-fields.ts';
 import { defaultAccount, type Tenant } from '../tenants/tenant.ts';
 import type { ActivityArguments } from './activity-arguments.ts';
+import { readActivityOptions } from './activity-options.ts';
 import { buildCallbackData } from './callback-data.ts';
 import { executeIdentity, type ExecutePayload, parseExecutePayload } from './execute-payload.ts';
 import { messageStatus } from './message-status.ts';
@@ -27,13 +28,19 @@ const rejected = (status: string): MessageExecuteAnswer => ({ messageId: '', mes
 export async function executeMessage(tenant: Tenant, decoded: unknown, outbox: OutboxWriter): Promise<MessageExecuteAnswer> {
   const parsed = parseExecutePayload(decoded);
   if (!parsed.ok) return rejected(`${messageStatus.invalidRequest}: ${parsed.problem}`);
-  const { payload, args } = parsed;
+  const { payload } = parsed;
+  // With a custom data extension the fields are filled when sending, from its row (dispatch/).
+  const dataExtension = readCustomDataExtension(parsed.args);
+  if (dataExtension === null) return rejected(`${messageStatus.invalidRequest}: dataExtension.key must be a data extension external key`);
+  const merged = dataExtension ? { args: parsed.args, missing: [] } : mergeFields(parsed.args);
+  if (merged.missing.length > 0) return rejected(`${messageStatus.missingMergeField}: ${merged.missing.join(', ')}`);
+  const { args } = merged;
 
   const channel = findChannel(args.text('channel') ?? 'sms');
   if (!channel) return rejected(messageStatus.unknownChannel);
   const recipient = recipientFromArguments(args, tenant.settings.defaultCountry);
   if (!recipient.ok) return rejected(recipient.messageStatus);
-  const composed = composeMessage(channel, args, tenant);
+  const composed = composeMessage(channel, args, tenant, dataExtension);
   if (!composed.ok) return rejected(composed.messageStatus);
   const accountId = args.text('accountId');
   const account = accountId ? tenant.accounts.find((a) => a.id === accountId) : defaultAccount(tenant);
@@ -83,10 +90,15 @@ export async function executeMessage(tenant: Tenant, decoded: unknown, outbox: O
 
 /**
  * What every channel shares: the sender (typed, or the tenant's configured one for the channel),
- * URL shortening & tracking, and merge fields (`#{Field}` filled from `field.<Field>`
- * inArguments); then the channel's own content.
+ * URL shortening & tracking and the activity options; then the channel's own content. Merge
+ * fields (`#{Field}` filled from `field.<Field>` inArguments) are already filled in `args`.
  */
-function composeMessage(channel: Channel, args: ActivityArguments, tenant: Tenant): { ok: true; payload: StoredPayload } | { ok: false; messageStatus: string } {
+function composeMessage(
+  channel: Channel,
+  args: ActivityArguments,
+  tenant: Tenant,
+  dataExtension: CustomDataExtension | undefined,
+): { ok: true; payload: StoredPayload } | { ok: false; messageStatus: string } {
   const sender = args.text('sender')?.trim() ?? tenant.settings.senders[channel.senderKind];
   if (sender === undefined ? channel.senderRequired : !channel.isValidSender(sender)) return { ok: false, messageStatus: messageStatus.invalidFrom };
   let tracking;
@@ -95,12 +107,33 @@ function composeMessage(channel: Channel, args: ActivityArguments, tenant: Tenan
     if (!read.ok) return read;
     tracking = read.tracking;
   }
-  const merged = mergeFields(args);
-  if (merged.missing.length > 0) return { ok: false, messageStatus: `${messageStatus.missingMergeField}: ${merged.missing.join(', ')}` };
+  const activityOptions = readActivityOptions(args);
+  if (!activityOptions.ok) return activityOptions;
   // The channel validates the merged content: merge fields change lengths.
-  const composed = channel.compose(merged.args);
+  const composed = channel.compose(args);
   if (!composed.ok) return composed;
-  return { ok: true, payload: { ...(sender ? { sender } : {}), content: composed.content, ...(tracking ? { tracking } : {}) } };
+  return {
+    ok: true,
+    payload: {
+      ...(sender ? { sender } : {}),
+      content: composed.content,
+      ...(tracking ? { tracking } : {}),
+      ...(dataExtension ? { dataExtension } : {}),
+      ...activityOptions.options,
+    },
+  };
+}
+
+/**
+ * The guide's "Custom data extension" (for API Event entry sources): `dataExtension.key` names the
+ * data extension whose row, found by contact key, fills the merge fields at send time.
+ */
+function readCustomDataExtension(args: ActivityArguments): CustomDataExtension | undefined | null {
+  const key = args.text('dataExtension.key')?.trim();
+  if (key === undefined) return undefined;
+  const contactKeyField = args.text('dataExtension.contactKeyField')?.trim() ?? 'ContactKey';
+  const name = /^[\w .\-]{1,200}$/;
+  return name.test(key) && name.test(contactKeyField) ? { key, contactKeyField } : null;
 }
 
 /** Fills `#{Field}` in every argument but the field values themselves (`field.<Field>`). */

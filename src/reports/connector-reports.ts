@@ -15,3 +15,19 @@ export function rejectedByInfobipReport(messageId: string, httpStatus: number, d
     doneAt: new Date().toISOString(),
   };
 }
+
+/** A message whose custom data extension has no row for the contact, or lacks a merge field. */
+export function dataExtensionRowMissingReport(messageId: string, reason: 'row' | 'field', detail: string): DeliveryReport {
+  return {
+    messageId,
+    status: {
+      groupId: 5,
+      groupName: 'REJECTED',
+      id: 0,
+      name: reason === 'row' ? 'REJECTED_DATA_EXTENSION_ROW_NOT_FOUND' : 'REJECTED_MERGE_FIELD_MISSING',
+      description: 'Not sent: the custom data extension could not fill the message',
+    },
+    error: { groupId: 2, groupName: 'USER_ERRORS', id: 0, name: 'EC_CUSTOM_DATA_EXTENSION', description: detail, permanent: true },
+    doneAt: new Date().toISOString(),
+  };
+}

@@ -54,6 +54,27 @@ export class SfmcClient {
   }
 
   /**
+   * Rows of a data extension whose `field` is one of `values`
+   * (`GET /data/v1/customobjectdata/key/{key}/rowset?$filter=…`). SFMC answers keys and values
+   * apart and lower-cases field names; rows come back merged, names lower-cased.
+   */
+  async rowsWhere(tenant: Tenant, dataExtensionKey: string, field: string, values: string[]): Promise<SfmcOutcome<Record<string, string>[]>> {
+    const filter = values.map((v) => `${field} eq '${v.replaceAll("'", "''")}'`).join(' or ');
+    const query = new URLSearchParams({ $page: '1', $pageSize: '2500', $filter: filter });
+    const path = `data/v1/customobjectdata/key/${encodeURIComponent(dataExtensionKey)}/rowset?${query.toString().replaceAll('+', '%20')}`;
+    return this.#call(tenant, 'GET', path, undefined, (body) => {
+      const items = (body as { items?: { keys?: Record<string, unknown>; values?: Record<string, unknown> }[] } | undefined)?.items;
+      if (!Array.isArray(items)) return { kind: 'failed', reason: 'SFMC answered a rowset without items' };
+      return {
+        kind: 'ok',
+        value: items.map((item) =>
+          Object.fromEntries(Object.entries({ ...item.keys, ...item.values }).map(([k, v]) => [k.toLowerCase(), v === null || v === undefined ? '' : String(v)])),
+        ),
+      };
+    });
+  }
+
+  /**
    * Where an async request stands (`GET /data/v1/async/{requestId}/status`), with the error
    * messages of its failed rows (`…/results`) when it has any.
    */

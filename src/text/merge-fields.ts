@@ -11,7 +11,12 @@ export interface Rendered {
   missing: string[];
 }
 
-export function renderTemplate(template: string, values: ReadonlyMap<string, string>): Rendered {
+/** Where field values come from: a map, or a case-insensitive view of a data extension row. */
+export interface FieldValues {
+  get(field: string): string | undefined;
+}
+
+export function renderTemplate(template: string, values: FieldValues): Rendered {
   const missing: string[] = [];
   const text = template.replace(PLACEHOLDER, (match, field: string | undefined) => {
     if (field === undefined) return '#';
@@ -26,7 +31,7 @@ export function renderTemplate(template: string, values: ReadonlyMap<string, str
 }
 
 /** Renders every string inside a JSON-like value (channel content is nested: buttons, cards…). */
-export function renderContent<T>(content: T, values: ReadonlyMap<string, string>): { content: T; missing: string[] } {
+export function renderContent<T>(content: T, values: FieldValues): { content: T; missing: string[] } {
   const missing = new Set<string>();
   const walk = (value: unknown): unknown => {
     if (typeof value === 'string') {

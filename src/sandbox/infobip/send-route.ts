@@ -143,6 +143,7 @@ export function sendRoute(endpoint: SimulatedEndpoint, deps: SendDeps): FastifyP
             messageCount: message.messageCount,
             outcome: subject.outcome,
             request: message.request,
+            requestOptions: (body as { options?: unknown }).options,
           });
           answered.push({ messageId: subject.messageId, to: destination.to, messageCount: message.messageCount });
           scheduleReports(subject, message, now, sentAt);

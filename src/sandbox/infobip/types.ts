@@ -52,6 +52,8 @@ export interface SimMessage {
   seenUrl?: string;
   /** The whole request message (one element of `messages[]`) as it was accepted. */
   request: unknown;
+  /** The request-level `options` (schedule, tracking…) of the request that carried it, if any. */
+  requestOptions: unknown;
   messageCount: number;
   /** Outcome drawn for the most recent send of this messageId. */
   outcome: DeliveryOutcome;

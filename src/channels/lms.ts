@@ -1,0 +1,73 @@
+/**
+ * LMS: the South Korean long SMS. Infobip has no LMS endpoint: it is an SMS (`POST /sms/3/messages`)
+ * with `options.regional.southKorea {title, resellerCode}` (infobip.md §3.2), so this channel reuses
+ * the SMS envelope and senders and only adds its Korean options.
+ *
+ * inArguments (besides what every channel shares: channel, phone, sender, URL tracking, callback data):
+ *   text          required  message body; at most 2,000 bytes as Korean carriers count them
+ *   title         optional  the message's subject, at most 66 characters (spec `SouthKoreaOptions.title`)
+ *   resellerCode  required  9-digit business registration number (spec: int32 "9-digit registration
+ *                           number in the business registration certificate"); the guide makes it mandatory
+ */
+import type { ActivityArguments } from '../journey/activity-arguments.ts';
+import { messageStatus } from '../journey/message-status.ts';
+import type { Channel, Composed } from './channel.ts';
+import { envelopeRequestOptions, readEnvelopeResponse } from './envelope.ts';
+import { SMS_SENDER, smsEnvelopeMessage } from './sms.ts';
+
+/**
+ * Korean carriers take an LMS of up to 2,000 bytes, counting a Korean (any non-ASCII) character as
+ * 2 bytes and ASCII as 1 (their EUC-KR reckoning; a carrier rule, Infobip publishes no other).
+ */
+export const LMS_MAX_BYTES = 2000;
+const TITLE_MAX = 66;
+/** An int32 that is 9 digits long: a leading zero would be lost in the integer Infobip takes. */
+const RESELLER_CODE = /^[1-9]\d{8}$/;
+
+export function lmsBytes(text: string): number {
+  let bytes = 0;
+  for (const ch of text) bytes += ch.codePointAt(0)! <= 0x7f ? 1 : 2;
+  return bytes;
+}
+
+interface LmsContent {
+  text: string;
+  title?: string;
+  resellerCode: number;
+}
+
+function compose(args: ActivityArguments): Composed {
+  const text = args.text('text');
+  if (!text || lmsBytes(text) > LMS_MAX_BYTES) return { ok: false, messageStatus: messageStatus.invalidTextLength };
+  const title = args.text('title');
+  if (title !== undefined && title.length > TITLE_MAX) return { ok: false, messageStatus: `${messageStatus.invalidRequest}: title must be at most ${TITLE_MAX} characters` };
+  const resellerCode = args.text('resellerCode')?.trim();
+  if (resellerCode === undefined || !RESELLER_CODE.test(resellerCode)) {
+    return { ok: false, messageStatus: `${messageStatus.invalidRequest}: resellerCode must be the 9-digit business registration number` };
+  }
+  const content: LmsContent = { text, ...(title !== undefined ? { title } : {}), resellerCode: Number(resellerCode) };
+  return { ok: true, content: { ...content } };
+}
+
+export const lms: Channel = {
+  id: 'lms',
+  name: 'LMS',
+  aliases: ['Long SMS'],
+  endpoint: '/sms/3/messages',
+  maxMessagesPerRequest: 1000,
+  deliveryReportType: 'smsDelivery',
+  senderKind: 'sms',
+  senderRequired: false,
+  isValidSender: (sender) => SMS_SENDER.test(sender),
+  urlTracking: true,
+  compose,
+  buildRequest: (messages, context) => ({
+    messages: messages.map((m) => {
+      const { title, resellerCode } = m.content as unknown as LmsContent;
+      // The stored content's `text` is what smsEnvelopeMessage reads; the rest becomes southKorea.
+      return smsEnvelopeMessage(m, context, { southKorea: { ...(title !== undefined ? { title } : {}), resellerCode } });
+    }),
+    options: envelopeRequestOptions(context, { includeSmsCountInResponse: true }),
+  }),
+  readResponse: readEnvelopeResponse,
+};
