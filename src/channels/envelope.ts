@@ -1,7 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import type { ProviderStatus } from '../infobip/send.ts';
-import type { UrlTracking } from '../journey/url-tracking.ts';
 import type { OutboundMessage, RequestContext } from './channel.ts';
 
 /**
@@ -24,8 +23,8 @@ export function envelopeMessage(m: OutboundMessage, context: RequestContext, ext
   };
 }
 
-export function envelopeRequestOptions(context: RequestContext, extra: Record<string, unknown> = {}, tracking: UrlTracking | undefined = context.tracking) {
-  return { schedule: { bulkId: context.bulkId }, ...(tracking ? { tracking } : {}), ...extra };
+export function envelopeRequestOptions(context: RequestContext, extra: Record<string, unknown> = {}) {
+  return { schedule: { bulkId: context.bulkId }, ...(context.tracking ? { tracking: context.tracking } : {}), ...extra };
 }
 
 const EnvelopeResponse = Type.Object({

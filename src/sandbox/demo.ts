@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
 import pino from 'pino';
+import { allChannels, findChannel } from '../channels/registry.ts';
 import { createLogger } from '../logger.ts';
+import { reportType } from '../reports/report-types.ts';
 import { ExecuteSigner, fillExample, loadExample, postExecute } from './journey-builder.ts';
 import { startSandbox } from './sandbox.ts';
 
@@ -11,6 +13,7 @@ import { startSandbox } from './sandbox.ts';
 const { values } = parseArgs({
   options: {
     contacts: { type: 'string', default: '1000' },
+    channel: { type: 'string', default: 'sms' },
     concurrency: { type: 'string', default: '50' },
     'database-url': { type: 'string' },
     verbose: { type: 'boolean', default: false },
@@ -19,6 +22,8 @@ const { values } = parseArgs({
 const contacts = Number(values.contacts);
 const concurrency = Number(values.concurrency);
 if (!Number.isInteger(contacts) || contacts < 1) throw new Error('--contacts must be a positive integer');
+const channel = findChannel(values.channel!);
+if (!channel) throw new Error(`--channel must be one of ${allChannels().map((c) => c.id).join(', ')}`);
 
 const databaseUrl = values['database-url'] ?? process.env.DATABASE_URL;
 const sandbox = await startSandbox({
@@ -26,7 +31,7 @@ const sandbox = await startSandbox({
   ...(databaseUrl ? { databaseUrl } : {}),
 });
 const signer = new ExecuteSigner(sandbox.info.jwtSecret);
-const smsTemplate = loadExample('sms');
+const messageTemplate = loadExample(channel.id);
 const reportsTemplate = loadExample('reports-delivery');
 const started = performance.now();
 
@@ -41,7 +46,7 @@ async function inParallel(count: number, work: (i: number) => Promise<void>): Pr
 const messageIds: string[] = [];
 const executeErrors = new Map<string, number>();
 await inParallel(contacts, async (i) => {
-  const body = fillExample(smsTemplate, { contactKey: `demo-contact-${i}`, phone: `+49151${String(20_000_000 + i)}` });
+  const body = fillExample(messageTemplate, { contactKey: `demo-contact-${i}`, phone: `+49151${String(20_000_000 + i)}` });
   const answer = await postExecute(sandbox.info.messageActivityUrl, await signer.sign(body));
   if (answer.status === 200 && answer.body.messageStatus === 'Success: Message pending') messageIds.push(String(answer.body.messageId));
   else {
@@ -51,7 +56,7 @@ await inParallel(contacts, async (i) => {
 });
 const executesDone = performance.now();
 
-const deKey = sandbox.info.dataExtensions.smsDeliveryReports!;
+const deKey = sandbox.info.dataExtensions[reportType(channel.deliveryReportType).dataExtension.id]!;
 process.stderr.write('waiting for delivery reports to reach the data extension…\n');
 const deadline = Date.now() + 120_000;
 while (sandbox.sfmc.rows(sandbox.info.sfmc.accountId, deKey).length < messageIds.length && Date.now() < deadline) {
@@ -82,7 +87,7 @@ const n = (x: number) => x.toLocaleString('en-US');
 const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const list = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k.toLowerCase()} ${n(v)}`).join(' · ') || 'none';
 const lines = [
-  `mc-relay demo: ${n(contacts)} contacts through the Message and Reports activities (${sandbox.connector.store.dialect})`,
+  `mc-relay demo: ${n(contacts)} contacts through the ${channel.name} Message activity and the Reports activity (${sandbox.connector.store.dialect})`,
   `  executes answered   ${n(contacts)} in ${s(executesDone - started)} (${n(Math.round(contacts / ((executesDone - started) / 1000)))}/s)`,
   `  accepted            ${n(messageIds.length)}${executeErrors.size ? `   not accepted: ${list(executeErrors)}` : ''}`,
   `  sent to Infobip     ${n(infobip.messagesAccepted)} messages in ${n(infobip.acceptedRequests)} requests (${(infobip.messagesAccepted / Math.max(1, infobip.acceptedRequests)).toFixed(0)} per request), duplicates ${infobip.duplicateMessageIds}`,
