@@ -142,11 +142,21 @@ function mergeFields(args: ActivityArguments): { args: ActivityArguments; missin
   const missing = new Set<string>();
   const merged = args.map((name, value) => {
     if (name.startsWith('field.')) return value;
-    const rendered = renderContent(value, values);
+    // Lists saved as JSON text are merged as structures, so a value holding `"` cannot break them.
+    const rendered = renderContent(parseJsonText(value), values);
     for (const field of rendered.missing) missing.add(field);
     return rendered.content;
   });
   return { args: merged, missing: [...missing] };
+}
+
+function parseJsonText(value: unknown): unknown {
+  if (typeof value !== 'string' || !/^\s*[[{]/.test(value)) return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
 }
 
 function dedupeKey(tenantId: string, payload: ExecutePayload): string {
