@@ -249,10 +249,14 @@ for (const dialect of testDialects) {
       }
     });
 
-    test('without a sender (the tenant has no WhatsApp sender) the execute answers Invalid from field', async () => {
+    test("without a typed sender the tenant's WhatsApp sender is used; a malformed one answers Invalid from field", async () => {
       const body = withArguments(fillExample(template, { contactKey: 'wa-no-sender', phone: phone(9) }) as ExecuteBody, { remove: ['sender'] });
       const answer = await postExecute(sandbox.info.messageActivityUrl, await signer.sign(body));
-      assert.equal(answer.body.messageStatus, 'Error: Invalid from field');
+      assert.equal(answer.body.messageStatus, 'Success: Message pending');
+      const sent = await eventually(() => sandbox.infobip.sentMessages().get(String(answer.body.messageId)), 'the message at Infobip');
+      assert.equal(sent.sender, '441134960000');
+      const bad = withArguments(fillExample(template, { contactKey: 'wa-bad-sender', phone: phone(10) }) as ExecuteBody, { set: { sender: 'not a number' } });
+      assert.equal((await postExecute(sandbox.info.messageActivityUrl, await signer.sign(bad))).body.messageStatus, 'Error: Invalid from field');
     });
   });
 }

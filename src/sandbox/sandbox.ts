@@ -123,7 +123,8 @@ export async function createDemoTenant(adminUrl: string, adminToken: string, end
       sfmc: { clientId: endpoints.sfmc.clientId, clientSecret: endpoints.sfmc.clientSecret, authBaseUrl: endpoints.sfmc.authBaseUrl },
       infobip: endpoints.infobip,
       defaultCountry: 'DE',
-      senders: { sms: 'mc-relay' },
+      // One sender per channel family, as the Configuration app's sender tokens would set them.
+      senders: { sms: 'mc-relay', viber: 'McRelayShop', rcs: 'McRelayShop', whatsapp: '441134960000', kakao: 'mc-relay-kakao', zalo: '4318274655102938471' },
     }),
   });
   if (response.status !== 201) throw new Error(`sandbox tenant creation answered ${response.status}: ${await response.text()}`);
