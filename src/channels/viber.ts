@@ -5,10 +5,12 @@
  * promotional/transactional label, and an optional SMS failover. A sender is required; seen
  * reports are asked for.
  *
- * No scenario key: the guide's "Error: Invalid scenario key" row is the older connector's, which sent
+ * Scenario keys: the guide's "Error: Invalid scenario key" row is the older connector's, which sent
  * Viber through OMNI failover (`/omni/1/advanced`), where a scenario key names a Viber → SMS
  * scenario set up beforehand. `/viber/2` carries the failover SMS inline (`options.smsFailover`),
- * so there is no scenario to name and that status is never answered.
+ * so no scenario key is valid here: an activity that still carries one (`scenarioKey`, e.g. one
+ * copied from the older connector) answers that status, telling the marketer to use
+ * smsFailoverText instead of silently sending without the failover they expect.
  *
  * inArguments (besides what every channel shares: channel, phone, sender, URL tracking, callback data):
  *   messageType            optional  TEXT | TEXT_BUTTON | IMAGE | IMAGE_TEXT | IMAGE_TEXT_BUTTON | VIDEO |
@@ -84,6 +86,7 @@ function fileNameOf(url: string): string {
 }
 
 function compose(args: ActivityArguments): Composed {
+  if (args.text('scenarioKey') !== undefined) return { ok: false, messageStatus: messageStatus.invalidScenarioKey };
   const type = messageTypeOf(args);
   if (!TYPES.includes(type)) return invalid(`messageType must be one of ${TYPES.join(', ')}`);
   const [medium, ...parts] = type.split('_') as [string, ...string[]];

@@ -84,7 +84,11 @@ export class RecordingProxy {
   async #forward(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const receivedAt = Date.now();
     const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
+    try {
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+    } catch {
+      return void res.destroy(); // the client went away mid-request
+    }
     const body = Buffer.concat(chunks);
     const call: ProxiedCall = { method: req.method ?? 'GET', path: req.url ?? '/', status: 0, retryAfter: undefined, receivedAt, answeredAt: 0, messageIds: messageIdsOf(body) };
     this.calls.push(call);
