@@ -21,6 +21,8 @@ export interface SandboxOptions {
   dataDir?: string;
   deliveryDelayMs?: number | [number, number];
   outcomes?: DeliveryOutcomeMix;
+  /** Share of delivered RCS/Viber/WhatsApp messages that are seen. */
+  seenRate?: number;
   tuning?: ConnectorTuning;
   log: Logger;
 }
@@ -58,6 +60,7 @@ export interface SimulatorOptions {
   sfmcPort?: number;
   deliveryDelayMs?: number | [number, number];
   outcomes?: DeliveryOutcomeMix;
+  seenRate?: number;
 }
 
 /** Both simulators, with credentials for one SFMC business unit and one Infobip account. */
@@ -80,6 +83,7 @@ export async function startSimulators(options: SimulatorOptions = {}): Promise<S
     apiKeys: [infobipApiKey],
     ...(options.deliveryDelayMs !== undefined ? { deliveryDelayMs: options.deliveryDelayMs } : {}),
     ...(options.outcomes ? { outcomes: options.outcomes } : {}),
+    ...(options.seenRate !== undefined ? { seenRate: options.seenRate } : {}),
   });
   const sfmc = await startSfmcSimulator({ host, port: options.sfmcPort ?? 0, clients: [sfmcClient] });
   for (const de of reportDataExtensions) sfmc.createDataExtension(DEMO_MID, { key: de.defaultKey, name: de.name, fields: de.fields });
@@ -154,6 +158,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     sfmcPort: options.sfmcPort ?? 0,
     ...(options.deliveryDelayMs !== undefined ? { deliveryDelayMs: options.deliveryDelayMs } : {}),
     ...(options.outcomes ? { outcomes: options.outcomes } : {}),
+    ...(options.seenRate !== undefined ? { seenRate: options.seenRate } : {}),
   });
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'mc-relay-sandbox-'));
   const port = options.port || (await freePort(host));
