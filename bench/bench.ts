@@ -21,7 +21,7 @@ const FIRST_POOL = 20_000;
 interface Pair {
   baseline: ThroughputResult;
   execute: ThroughputResult;
-  vsBaseline: { reqPerSecRatio: number; p50Ratio: number; p99Ratio: number };
+  vsBaseline: { reqPerSecRatio: number; p50Ratio: number; p99Ratio: number; serverCpuPerRequestRatio: number };
 }
 
 async function main(): Promise<void> {
@@ -88,6 +88,7 @@ async function throughputPairs(dialect: BenchDialect, settings: BenchSettings) {
         checkAnswers: true,
         cpuOf: { connector: stack.connector.pid, simulators: stack.simulators.child.pid },
         cpuCommands: dialect === 'postgres' ? ['postgres'] : [],
+        server: 'connector',
       });
       pairs.push({ baseline, execute, vsBaseline: ratios(execute, baseline) });
     }
@@ -123,6 +124,7 @@ async function measureBaseline(label: string, settings: BenchSettings, pool: Exe
       measuredBodies: () => pool.peek(FIRST_POOL),
       checkAnswers: true,
       cpuOf: { server: server.pid },
+      server: 'server',
     });
   } finally {
     await server.stop();
@@ -172,6 +174,7 @@ function ratios(execute: ThroughputResult, baseline: ThroughputResult): Pair['vs
     reqPerSecRatio: r(execute.reqPerSec, baseline.reqPerSec),
     p50Ratio: r(execute.latencyMs.p50, baseline.latencyMs.p50),
     p99Ratio: r(execute.latencyMs.p99, baseline.latencyMs.p99),
+    serverCpuPerRequestRatio: r(execute.serverCpuMsPerRequest, baseline.serverCpuMsPerRequest),
   };
 }
 
@@ -191,6 +194,7 @@ function summarisePairs(pairs: Pair[]) {
       reqPerSecRatio: median(pairs.map((p) => p.vsBaseline.reqPerSecRatio)),
       p50Ratio: median(pairs.map((p) => p.vsBaseline.p50Ratio)),
       p99Ratio: median(pairs.map((p) => p.vsBaseline.p99Ratio)),
+      serverCpuPerRequestRatio: median(pairs.map((p) => p.vsBaseline.serverCpuPerRequestRatio)),
     },
     rounds: pairs.map((p) => ({ ...p.execute, vsBaseline: p.vsBaseline })),
   };

@@ -51,6 +51,8 @@ export interface EndToEndResult {
   connectorRssMiB: { beforeRun: number; afterRun: number; peakSampled: number; vmHwm: number; vmHwmResetAtStart: boolean };
   /** Cores used from the first execute to the last row (generator = the bench process). */
   cpuCores: CpuReport;
+  /** Connector CPU per contact over the whole flow (execute, dispatch, reports, write-back), ms. */
+  connectorCpuMsPerContact: number;
 }
 
 const ASYNC_WRITE = /^(PUT|POST) \/data\/v1\/async\/dataextensions\/.*\/rows$/;
@@ -115,6 +117,7 @@ export async function runEndToEnd(stack: Stack, pool: ExecuteBodyPool, contacts:
   progress(`${stack.dialect}: ${contacts} executes in ${executeSeconds.toFixed(2)} s (${load.answers?.pending ?? 0} pending); waiting for ${expected} report rows`);
 
   const finished = await watcher;
+  const flowSeconds = (performance.now() - t0) / 1000;
   const cpuCores = stopCpu();
   const memory = readMemory(connector.pid);
   const infobip = await simulators.infobipStats();
@@ -177,6 +180,7 @@ export async function runEndToEnd(stack: Stack, pool: ExecuteBodyPool, contacts:
       vmHwmResetAtStart: peakReset,
     },
     cpuCores,
+    connectorCpuMsPerContact: round(((cpuCores.connector ?? NaN) * flowSeconds * 1000) / contacts, 3),
   };
 }
 

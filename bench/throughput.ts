@@ -14,10 +14,17 @@ export interface ThroughputOptions {
   checkAnswers: boolean;
   cpuOf: Record<string, number>;
   cpuCommands?: string[];
+  /** The key of cpuOf that is the measured server, for its CPU cost per request. */
+  server: string;
 }
 
 export interface ThroughputResult extends LoadResult {
   warmupReqPerSec: number;
+  /**
+   * Server CPU per answered request (ms): its cores used over its req/s. Less sensitive to other
+   * load on a shared machine than req/s, which depends on how much CPU the server was left.
+   */
+  serverCpuMsPerRequest: number;
 }
 
 /**
@@ -40,5 +47,7 @@ export async function measureThroughput(o: ThroughputOptions): Promise<Throughpu
     `${o.label}: ${measured.reqPerSec} req/s, p50 ${measured.latencyMs.p50} ms, p99 ${measured.latencyMs.p99} ms, non-2xx ${measured.non2xx}, ` +
       `cores ${JSON.stringify(measured.cpuCores)}`,
   );
-  return { warmupReqPerSec: warmup.reqPerSec, ...measured };
+  const serverCores = measured.cpuCores[o.server] ?? NaN;
+  const serverCpuMsPerRequest = measured.reqPerSec > 0 ? Math.round(((serverCores * 1000) / measured.reqPerSec) * 1000) / 1000 : NaN;
+  return { warmupReqPerSec: warmup.reqPerSec, serverCpuMsPerRequest, ...measured };
 }
