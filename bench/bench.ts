@@ -83,12 +83,14 @@ async function throughputPairs(dialect: BenchDialect, settings: BenchSettings) {
         warmupSeconds: settings.warmupSeconds,
         durationSeconds: settings.durationSeconds,
         warmupBodies: () => pool.take(FIRST_POOL),
-        // 1.5× what the warm-up rate needs: no body is sent twice unless the run speeds up by half.
-        measuredBodies: (rate) => pool.take(Math.max(1000, Math.ceil(rate * settings.durationSeconds * 1.5)) + settings.connections),
+        // 2.5× what the warm-up's best second needs (and at least 2,000 per second of run): the
+        // measured run sends each body once unless it runs 2.5× faster than the warm-up did.
+        measuredBodies: (rate) => pool.take(Math.ceil(Math.max(2000, rate * 2.5) * settings.durationSeconds) + settings.connections),
         checkAnswers: true,
         cpuOf: { connector: stack.connector.pid, simulators: stack.simulators.child.pid },
         cpuCommands: dialect === 'postgres' ? ['postgres'] : [],
         server: 'connector',
+        freshBodies: true,
       });
       pairs.push({ baseline, execute, vsBaseline: ratios(execute, baseline) });
     }
@@ -125,6 +127,7 @@ async function measureBaseline(label: string, settings: BenchSettings, pool: Exe
       checkAnswers: true,
       cpuOf: { server: server.pid },
       server: 'server',
+      freshBodies: false,
     });
   } finally {
     await server.stop();

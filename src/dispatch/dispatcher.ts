@@ -16,6 +16,10 @@ import { PollingLoop } from '../workers/polling-loop.ts';
 import { fillFromDataExtensions, type MergeOutcome } from './data-extension-merge.ts';
 import { groupForSending, type PreparedMessage, type SendGroup } from './send-groups.ts';
 
+/** A claim this small means messages trickle in; the next claim waits LINGER_FACTOR × idleMs. */
+const FULL_ENOUGH = 100;
+const LINGER_FACTOR = 3;
+
 export interface DispatcherOptions {
   store: Store;
   tenants: TenantDirectory;
@@ -43,48 +47,87 @@ export class Dispatcher {
   readonly #loop: PollingLoop;
   /** Messages the last claim found; 0 means idle. */
   #lastClaimed = 0;
+  /** Requests under way. A slow or hung one holds one slot, never the whole dispatcher. */
+  readonly #inFlight = new Set<Promise<void>>();
+  /** Claimed groups waiting for a free slot. */
+  readonly #waiting: SendGroup[] = [];
+  /**
+   * Infobip accounts with a request under way. One request per account at a time: a 429 or an
+   * outage then stops that account's traffic at once (no request already racing behind it),
+   * batches grow while a request is out, and accounts share the slots fairly.
+   */
+  readonly #busyAccounts = new Set<string>();
 
   constructor(options: DispatcherOptions) {
     this.#o = { claimLimit: 2000, idleMs: 100, leaseMs: 120_000, maxRequestsInFlight: 8, ...options };
-    this.#loop = new PollingLoop('dispatch', this.#o.idleMs, async () => (await this.#dispatchOnce()) >= this.#o.claimLimit, this.#o.log);
+    this.#loop = new PollingLoop('dispatch', this.#o.idleMs, () => this.#dispatchOnce(), this.#o.log);
   }
 
   start(): void {
     this.#loop.start();
   }
 
-  /** Stops claiming, lets in-flight requests finish and record their outcome. */
-  stop(): Promise<void> {
-    return this.#loop.stop();
+  /** Stops claiming, hands back what waits unsent, lets in-flight requests finish and record their outcome. */
+  async stop(): Promise<void> {
+    await this.#loop.stop();
+    const unsent = this.#waiting.splice(0).flatMap((g) => g.messages.map((m) => m.row));
+    await this.#reschedule(unsent, Date.now(), 'handed back at shutdown');
+    await Promise.allSettled([...this.#inFlight]);
   }
 
   /**
    * Called when new messages are stored, so an idle dispatcher does not wait out its pause. A
-   * dispatcher that is busy (its last claim found messages) keeps its pause: that is what lets
-   * the next batch fill under load instead of sending one request per group commit.
+   * dispatcher that is busy (its last claim found messages, or a request is out) keeps its pause:
+   * that is what lets the next batch fill under load instead of sending one request per group
+   * commit.
    */
   wake(): void {
-    if (this.#lastClaimed === 0) this.#loop.wake();
+    if (this.#lastClaimed === 0 && this.#inFlight.size === 0) this.#loop.wake();
   }
 
-  /** One claim and the requests it needs. Answers how many messages were claimed. */
-  async #dispatchOnce(): Promise<number> {
-    const now = Date.now();
+  /**
+   * One round: start what waits for a free slot; when every slot is taken, wait for one;
+   * otherwise claim, leaving out the accounts already being sent for, and start the requests the
+   * claim needs. A slow or hung account thus holds one slot and its own messages, never the
+   * others', and its later messages stay unleased in the store. Answers whether to go on at once.
+   */
+  async #dispatchOnce(): Promise<boolean | number> {
+    this.#startWaiting();
+    if (this.#inFlight.size >= this.#o.maxRequestsInFlight) {
+      await Promise.race(this.#inFlight);
+      return true;
+    }
+    // Accounts with a request out (or a group waiting for one) are left out of the claim.
+    const busy = new Set([...this.#busyAccounts, ...this.#waiting.map((g) => g.accountId)]);
     const claimed = await claimDueMessages(this.#o.store.db, this.#o.store.dialect, {
       owner: this.#owner,
-      now,
+      now: Date.now(),
       leaseMs: this.#o.leaseMs,
       limit: this.#o.claimLimit,
+      excludeAccountIds: [...busy],
     });
     this.#lastClaimed = claimed.length;
-    if (claimed.length === 0) return 0;
-    const groups = groupForSending(claimed, (id) => channelById(id).maxMessagesPerRequest);
-    let next = 0;
-    const worker = async () => {
-      while (next < groups.length) await this.#sendGroup(groups[next++]!);
-    };
-    await Promise.all(Array.from({ length: Math.min(this.#o.maxRequestsInFlight, groups.length) }, worker));
-    return claimed.length;
+    this.#waiting.push(...groupForSending(claimed, (id) => channelById(id).maxMessagesPerRequest));
+    this.#startWaiting();
+    if (claimed.length >= this.#o.claimLimit) return true;
+    // A thin claim under a steady trickle: wait longer, so the next requests carry more messages.
+    return claimed.length > 0 && claimed.length < FULL_ENOUGH ? this.#o.idleMs * LINGER_FACTOR : false;
+  }
+
+  #startWaiting(): void {
+    while (this.#inFlight.size < this.#o.maxRequestsInFlight) {
+      const index = this.#waiting.findIndex((g) => !this.#busyAccounts.has(g.accountId));
+      if (index < 0) return;
+      const [group] = this.#waiting.splice(index, 1) as [SendGroup];
+      this.#busyAccounts.add(group.accountId);
+      const request: Promise<void> = this.#sendGroup(group)
+        .catch((error) => this.#o.log.error({ err: error }, 'sending a group failed; its lease will expire and it is claimed again'))
+        .finally(() => {
+          this.#inFlight.delete(request);
+          this.#busyAccounts.delete(group.accountId);
+        });
+      this.#inFlight.add(request);
+    }
   }
 
   async #sendGroup(claimedGroup: SendGroup): Promise<void> {

@@ -1,20 +1,21 @@
 import type { Logger } from 'pino';
 
 /**
- * Runs `round` again and again: at once while it reports more work, after `idleMs` otherwise.
+ * Runs `round` again and again: at once while it reports more work, after `idleMs` otherwise
+ * (or after the pause the round asks for, when it answers a number of milliseconds).
  * `wake` cuts the pause short when new work is known to exist; `stop` lets the current round
  * finish (in-flight requests record their outcome) before it resolves.
  */
 export class PollingLoop {
   readonly #name: string;
   readonly #idleMs: number;
-  readonly #round: () => Promise<boolean>;
+  readonly #round: () => Promise<boolean | number>;
   readonly #log: Logger;
   #running = false;
   #loop: Promise<void> | undefined;
   #wake: (() => void) | undefined;
 
-  constructor(name: string, idleMs: number, round: () => Promise<boolean>, log: Logger) {
+  constructor(name: string, idleMs: number, round: () => Promise<boolean | number>, log: Logger) {
     this.#name = name;
     this.#idleMs = idleMs;
     this.#round = round;
@@ -39,19 +40,20 @@ export class PollingLoop {
 
   async #run(): Promise<void> {
     while (this.#running) {
-      let moreWork = false;
+      let next: boolean | number = false;
       try {
-        moreWork = await this.#round();
+        next = await this.#round();
       } catch (error) {
         this.#log.error({ err: error }, `${this.#name} round failed`);
       }
-      if (!moreWork && this.#running) await this.#pause();
+      const pauseMs = next === true ? 0 : next === false ? this.#idleMs : next;
+      if (pauseMs > 0 && this.#running) await this.#pause(pauseMs);
     }
   }
 
-  #pause(): Promise<void> {
+  #pause(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(resolve, this.#idleMs);
+      const timer = setTimeout(resolve, ms);
       this.#wake = () => {
         clearTimeout(timer);
         resolve();

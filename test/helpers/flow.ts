@@ -110,13 +110,14 @@ export async function executeAll(
   activityUrl: (index: number) => string = () => tenant.messageActivityUrl,
 ): Promise<string[]> {
   const ids: string[] = new Array(list.length);
+  // Signed up front, as Journey Builder signs on its own side: the burst is only HTTP.
+  const tokens = await Promise.all(list.map((c) => tenant.signer.sign(fillExample(smsTemplate, { contactKey: c.contactKey, phone: c.phone }))));
   let next = 0;
   const worker = async () => {
     while (next < list.length) {
       const index = next++;
       const contact = list[index]!;
-      const token = await tenant.signer.sign(fillExample(smsTemplate, { contactKey: contact.contactKey, phone: contact.phone }));
-      const answer = await postExecute(activityUrl(index), token);
+      const answer = await postExecute(activityUrl(index), tokens[index]!);
       if (answer.status !== 200 || answer.body.messageStatus !== 'Success: Message pending') {
         throw new Error(`execute for ${contact.contactKey} answered ${answer.status} ${JSON.stringify(answer.body)}`);
       }

@@ -7,12 +7,13 @@ export type ClaimedMessage = Selectable<MessagesTable>;
 /**
  * Leases up to `limit` messages that are due: queued ones whose time has come, and ones whose
  * lease ran out because the instance sending them died. On PostgreSQL, `FOR UPDATE SKIP LOCKED`
- * lets several instances claim at once without taking the same row twice.
+ * lets several instances claim at once without taking the same row twice. Accounts this instance is
+ * already sending for can be left out, so their messages wait unleased for any instance.
  */
 export async function claimDueMessages(
   db: Kysely<Database>,
   dialect: Dialect,
-  claim: { owner: string; now: number; leaseMs: number; limit: number },
+  claim: { owner: string; now: number; leaseMs: number; limit: number; excludeAccountIds?: string[] },
 ): Promise<ClaimedMessage[]> {
   const due = db
     .selectFrom('messages')
@@ -23,6 +24,7 @@ export async function claimDueMessages(
         eb.and([eb('state', '=', 'sending'), eb('lease_until', '<', claim.now)]),
       ]),
     )
+    .$if((claim.excludeAccountIds?.length ?? 0) > 0, (qb) => qb.where('account_id', 'not in', claim.excludeAccountIds!))
     .orderBy('next_attempt_at')
     .limit(claim.limit)
     .$if(dialect === 'postgres', (qb) => qb.forUpdate().skipLocked());
