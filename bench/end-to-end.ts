@@ -1,6 +1,5 @@
 import { smsDeliveryReports } from '../src/reports/data-extensions.ts';
 import type { InfobipStats } from '../src/sandbox/infobip/types.ts';
-import type { SfmcStats } from '../src/sandbox/sfmc/types.ts';
 import type { ExecuteBodyPool } from './bodies.ts';
 import { type CpuReport, startCpuWindow } from './cpu.ts';
 import { type LatencyMs, runLoad } from './load.ts';

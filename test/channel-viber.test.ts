@@ -58,8 +58,8 @@ describe('Viber compose', () => {
     assert.ok(composed({ messageType: undefined }).message.button);
   });
 
-  test('a scenario key is not read (no OMNI scenario with /viber/2)', () => {
-    assert.deepEqual(composed({ scenarioKey: 'whatever' }), composed());
+  test('a leftover OMNI scenario key answers Invalid scenario key (no scenarios with /viber/2)', () => {
+    assert.equal(statusOf({ scenarioKey: 'F3A9C1D2E4B5A6978812345678901234' }), 'Error: Invalid scenario key');
   });
 
   test('messageType is one of the supported combinations', () => {
