@@ -1,16 +1,39 @@
-import { errors, jwtVerify } from 'jose';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /**
  * Journey Builder signs execute (and, when it honours useJwt there, lifecycle) bodies as a
- * compact HS256 JWS with the installed package's JWT signing secret. Only HS256 is accepted, so
- * `alg: none` and algorithm confusion fail; `exp`, when present, must be in the future.
+ * compact HS256 JWS with the installed package's JWT signing secret.
+ *
+ * Verified with node:crypto rather than jose: execute runs once per contact and this is its
+ * largest cost. jose checks HS256 through WebCrypto (asynchronous, threadpool) at 25–40 µs a token,
+ * an HMAC here costs about 4 µs (research/perf-anchors.md). The rules are jose's for HS256: the
+ * header must say exactly `alg: HS256` (so `none` and algorithm confusion fail) and carry no
+ * `crit`; the signature is compared in constant time and must be canonical base64url; the payload
+ * must be a JSON object; `exp`, when present, must be in the future and `nbf` not in the future.
  */
-export async function verifyJourneyJwt(token: string, key: CryptoKey): Promise<Record<string, unknown> | undefined> {
+export function verifyJourneyJwt(token: string, secret: Buffer, nowSeconds = Date.now() / 1000): Record<string, unknown> | undefined {
+  const parts = token.split('.');
+  if (parts.length !== 3) return undefined;
+  const [header, payload, signature] = parts as [string, string, string];
+  const decodedHeader = decodeJson(header);
+  if (!decodedHeader || decodedHeader.alg !== 'HS256' || 'crit' in decodedHeader) return undefined;
+  const given = Buffer.from(signature, 'base64url');
+  if (given.toString('base64url') !== signature) return undefined;
+  const expected = createHmac('sha256', secret).update(`${header}.${payload}`).digest();
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+  const claims = decodeJson(payload);
+  if (!claims) return undefined;
+  if (claims.exp !== undefined && (typeof claims.exp !== 'number' || claims.exp <= nowSeconds)) return undefined;
+  if (claims.nbf !== undefined && (typeof claims.nbf !== 'number' || claims.nbf > nowSeconds)) return undefined;
+  return claims;
+}
+
+function decodeJson(segment: string): Record<string, unknown> | undefined {
+  if (!/^[A-Za-z0-9_-]*$/.test(segment)) return undefined;
   try {
-    const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'] });
-    return payload as Record<string, unknown>;
-  } catch (error) {
-    if (error instanceof errors.JOSEError || error instanceof TypeError) return undefined;
-    throw error;
+    const value: unknown = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -55,15 +55,9 @@ export class TenantDirectory {
     return entry.tenant;
   }
 
-  async #open({ tenant, accounts }: TenantRows): Promise<Tenant> {
+  #open({ tenant, accounts }: TenantRows): Tenant {
     const secrets = JSON.parse(this.#box.open(tenant.sealed_secrets)) as TenantSecrets;
-    const jwtKey = await crypto.subtle.importKey(
-      'raw',
-      new TextEncoder().encode(secrets.jwtSigningSecret),
-      { name: 'HMAC', hash: 'SHA-256' },
-      false,
-      ['verify', 'sign'],
-    );
+    const jwtKey = Buffer.from(secrets.jwtSigningSecret, 'utf8');
     return {
       id: tenant.id,
       urlKey: tenant.url_key,

@@ -35,8 +35,8 @@ export interface Tenant {
   mid: string;
   settings: TenantSettings;
   secrets: TenantSecrets;
-  /** HS256 key imported once: jose would re-import a raw secret on every verification. */
-  jwtKey: CryptoKey;
+  /** The JWT signing secret as the HMAC key, decoded once. */
+  jwtKey: Buffer;
   accounts: InfobipAccount[];
 }
 

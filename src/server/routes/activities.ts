@@ -50,7 +50,7 @@ export async function activityRoutes(app: FastifyInstance, ctx: ServerContext): 
 
   app.post<{ Params: ActivityParams; Body: unknown }>('/t/:tenantKey/activities/:activity/execute', async (req, reply) => {
     const found = await resolve(req.params);
-    const decoded = found && typeof req.body === 'string' ? await verifyJourneyJwt(req.body.trim(), found.tenant.jwtKey) : undefined;
+    const decoded = found && typeof req.body === 'string' ? verifyJourneyJwt(req.body.trim(), found.tenant.jwtKey) : undefined;
     if (!found || !decoded) return unauthorized(reply);
     try {
       return found.activity.id === 'message'
@@ -68,7 +68,7 @@ export async function activityRoutes(app: FastifyInstance, ctx: ServerContext): 
     const found = await resolve(req.params);
     if (!found) return unauthorized(reply);
     // Journey Builder signs lifecycle calls only sometimes (sfmc.md §1.4); when it does, we verify.
-    if (typeof req.body === 'string' && !(await verifyJourneyJwt(req.body.trim(), found.tenant.jwtKey))) return unauthorized(reply);
+    if (typeof req.body === 'string' && !verifyJourneyJwt(req.body.trim(), found.tenant.jwtKey)) return unauthorized(reply);
     req.log.info({ tenantId: found.tenant.id, activity: found.activity.id, call: req.params.call }, 'activity lifecycle call');
     return {};
   });
