@@ -90,6 +90,21 @@ for (const dialect of testDialects) {
       assert.match(String((await send({ triggerEventOnResponse: 'true', eventDefinitionKey: 'has.period' })).messageStatus), /eventDefinitionKey/);
     });
 
+    test("a report without Infobip's messageCount carries our own segment count", async () => {
+      await sandbox.connector.dispatcher.stop();
+      try {
+        const answer = await send({ text: 'x'.repeat(200) });
+        const messageId = String(answer.messageId);
+        const report = { messageId, status: { groupId: 3, groupName: 'DELIVERED', id: 5, name: 'DELIVERED_TO_HANDSET' } };
+        const posted = await fetch(sandbox.info.webhooks.deliveryReports!, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ results: [report] }) });
+        assert.equal(posted.status, 200);
+        const stored = await sandbox.connector.store.db.selectFrom('reports').select('message_count').where('message_id', '=', messageId).executeTakeFirstOrThrow();
+        assert.equal(stored.message_count, 2);
+      } finally {
+        sandbox.connector.dispatcher.start();
+      }
+    });
+
     test('a custom data extension fills merge fields at send time; a contact without a row gets a clear report', async () => {
       const mid = sandbox.info.sfmc.accountId;
       sandbox.sfmc.createDataExtension(mid, {

@@ -51,6 +51,8 @@ export interface Channel {
   /** The guide's URL shortening & tracking applies (SMS, LMS, MMS, RCS, Viber, WhatsApp). */
   urlTracking: boolean;
   compose(args: ActivityArguments): Composed;
+  /** Messages (SMS segments) the content will be billed as, where we can count them. */
+  predictMessageCount?(content: Record<string, unknown>): number;
   buildRequest(messages: OutboundMessage[], context: RequestContext): unknown;
   /** Infobip's 200 answer as a status per messageId; undefined when the body is not the expected shape. */
   readResponse(body: unknown): Map<string, ProviderStatus> | undefined;

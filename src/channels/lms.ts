@@ -61,6 +61,8 @@ export const lms: Channel = {
   isValidSender: (sender) => SMS_SENDER.test(sender),
   urlTracking: true,
   compose,
+  // A Korean LMS is one message however long its text (up to its 2,000 bytes).
+  predictMessageCount: () => 1,
   buildRequest: (messages, context) => ({
     messages: messages.map((m) => {
       const { title, resellerCode } = m.content as unknown as LmsContent;

@@ -70,6 +70,10 @@ export const sms: Channel = {
   isValidSender: (sender) => SMS_SENDER.test(sender),
   urlTracking: true,
   compose: composeSmsContent,
+  predictMessageCount: (content) => {
+    const { text, language } = content as unknown as SmsContent;
+    return smsInfo(text, language as SmsLanguage | undefined).segments;
+  },
   buildRequest: (messages, context) => ({
     messages: messages.map((m) => smsEnvelopeMessage(m, context)),
     options: envelopeRequestOptions(context, { includeSmsCountInResponse: true }),

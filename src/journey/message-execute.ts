@@ -75,6 +75,7 @@ export async function executeMessage(tenant: Tenant, decoded: unknown, outbox: O
     payload: JSON.stringify(composed.payload),
     bulk_id: bulkId,
     callback_data: callback.callbackData,
+    predicted_count: composed.payload.dataExtension ? null : (channel.predictMessageCount?.(composed.payload.content) ?? null),
     state: 'queued',
     attempts: 0,
     next_attempt_at: now,

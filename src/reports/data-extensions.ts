@@ -16,17 +16,8 @@ const text = (name: string, maxLength: number, isNullable = false): DataExtensio
 const number = (name: string, isNullable = false): DataExtensionField => ({ name, type: 'Number', isNullable });
 const date = (name: string, isNullable = true): DataExtensionField => ({ name, type: 'Date', isNullable });
 
-export const smsDeliveryReports: ReportDataExtension = {
-  id: 'smsDeliveryReports',
-  name: 'SMS Delivery Reports',
-  defaultKey: 'SMS_Delivery_Reports',
-  fields: [
-    { name: 'messageId', type: 'Text', maxLength: 50, isPrimaryKey: true, isNullable: false },
-    { name: 'messageCount', type: 'Number', isNullable: false, defaultValue: '1' },
-    text('to', 50),
-    text('from', 50, true),
-    { name: 'pricePerMessage', type: 'Decimal', maxLength: 18, scale: 7, isNullable: true },
-    text('priceCurrency', 5),
+/** The status, error, callback and time columns, the same in the SMS and the Omni tables. */
+const statusColumns: DataExtensionField[] = [
     number('statusGroupId'),
     text('statusGroupName', 50),
     number('statusId'),
@@ -41,6 +32,20 @@ export const smsDeliveryReports: ReportDataExtension = {
     text('callbackData', 4000, true),
     date('sentAt'),
     date('doneAt'),
+];
+
+export const smsDeliveryReports: ReportDataExtension = {
+  id: 'smsDeliveryReports',
+  name: 'SMS Delivery Reports',
+  defaultKey: 'SMS_Delivery_Reports',
+  fields: [
+    { name: 'messageId', type: 'Text', maxLength: 50, isPrimaryKey: true, isNullable: false },
+    { name: 'messageCount', type: 'Number', isNullable: false, defaultValue: '1' },
+    text('to', 50),
+    text('from', 50, true),
+    { name: 'pricePerMessage', type: 'Decimal', maxLength: 18, scale: 7, isNullable: true },
+    text('priceCurrency', 5),
+    ...statusColumns,
     text('originalMCC', 50, true),
     text('originalMNC', 50, true),
   ],
@@ -61,20 +66,7 @@ export const omniReports: ReportDataExtension = {
     text('to', 50),
     { name: 'pricePerMessage', type: 'Decimal', maxLength: 18, scale: 7, isNullable: true },
     text('Currency', 5),
-    number('statusGroupId'),
-    text('statusGroupName', 50),
-    number('statusId'),
-    text('statusName', 50),
-    text('statusDescription', 100),
-    number('errorGroupId'),
-    text('errorGroupName', 50),
-    number('errorId'),
-    text('errorName', 50),
-    text('errorDescription', 1000),
-    { name: 'errorPermanent', type: 'Boolean', isNullable: false },
-    text('callbackData', 4000, true),
-    date('sentAt'),
-    date('doneAt'),
+    ...statusColumns,
     date('seenAt'),
     text('from', 50, true),
     text('channel', 50, true),

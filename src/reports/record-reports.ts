@@ -20,24 +20,10 @@ export interface RecordOutcome {
  * advanced status per message, and every change is queued for write-back to SFMC. Duplicates
  * and reports older than what is stored change nothing.
  */
-export async function recordDeliveryReports(db: Kysely<Database>, tenantId: string, reports: DeliveryReport[], now = Date.now()): Promise<RecordOutcome> {
-  return db.transaction().execute(async (trx) => {
-    const messages = await selectMessagesForReports(trx, tenantId, [...new Set(reports.map((r) => r.messageId))]);
-    const best = new Map<string, Insertable<ReportsTable>>();
-    const unknownMessageIds: string[] = [];
-    for (const report of reports) {
-      const message = messages.get(report.messageId);
-      if (!message) {
-        unknownMessageIds.push(report.messageId);
-        continue;
-      }
-      const row = reportRow(message, report, now);
-      const held = best.get(message.id);
-      if (!held || held.rank < row.rank) best.set(message.id, row);
-    }
-    const changed = await upsertReports(trx, [...best.values()]);
-    await queueWriteback(trx, tenantId, changed, messages, now);
-    return { unknownMessageIds, changed: changed.length };
+export function recordDeliveryReports(db: Kysely<Database>, tenantId: string, reports: DeliveryReport[], now = Date.now()): Promise<RecordOutcome> {
+  return record(db, tenantId, reports, now, upsertReports, (message, report, held) => {
+    const row = reportRow(message, report, now);
+    return !held || held.rank < row.rank ? row : undefined;
   });
 }
 
@@ -45,10 +31,27 @@ export async function recordDeliveryReports(db: Kysely<Database>, tenantId: stri
  * Stores seen reports of one tenant: the first seenAt per message is kept, and a seen report that
  * arrives before the delivery report is kept too (as a pending report carrying seenAt).
  */
-export async function recordSeenReports(db: Kysely<Database>, tenantId: string, reports: SeenReport[], now = Date.now()): Promise<RecordOutcome> {
+export function recordSeenReports(db: Kysely<Database>, tenantId: string, reports: SeenReport[], now = Date.now()): Promise<RecordOutcome> {
+  return record(db, tenantId, reports, now, upsertSeen, (message, report, held) =>
+    held && held.seen_at! <= report.seenAt ? undefined : { ...reportRow(message, { messageId: message.id, status: SEEN_BEFORE_DELIVERY }, now), seen_at: report.seenAt },
+  );
+}
+
+/**
+ * The transaction both kinds share: find the tenant's messages, keep one row per message (`choose`
+ * answers a row when it beats the one held), store them, and queue what changed for write-back.
+ */
+async function record<R extends { messageId: string }>(
+  db: Kysely<Database>,
+  tenantId: string,
+  reports: R[],
+  now: number,
+  upsert: (db: Kysely<Database>, rows: Insertable<ReportsTable>[]) => Promise<string[]>,
+  choose: (message: ReportedMessage, report: R, held: Insertable<ReportsTable> | undefined) => Insertable<ReportsTable> | undefined,
+): Promise<RecordOutcome> {
   return db.transaction().execute(async (trx) => {
     const messages = await selectMessagesForReports(trx, tenantId, [...new Set(reports.map((r) => r.messageId))]);
-    const earliest = new Map<string, Insertable<ReportsTable>>();
+    const rows = new Map<string, Insertable<ReportsTable>>();
     const unknownMessageIds: string[] = [];
     for (const report of reports) {
       const message = messages.get(report.messageId);
@@ -56,11 +59,10 @@ export async function recordSeenReports(db: Kysely<Database>, tenantId: string, 
         unknownMessageIds.push(report.messageId);
         continue;
       }
-      const held = earliest.get(message.id);
-      if (held && held.seen_at! <= report.seenAt) continue;
-      earliest.set(message.id, { ...reportRow(message, { messageId: message.id, status: SEEN_BEFORE_DELIVERY }, now), seen_at: report.seenAt });
+      const row = choose(message, report, rows.get(message.id));
+      if (row) rows.set(message.id, row);
     }
-    const changed = await upsertSeen(trx, [...earliest.values()]);
+    const changed = await upsert(trx, [...rows.values()]);
     await queueWriteback(trx, tenantId, changed, messages, now);
     return { unknownMessageIds, changed: changed.length };
   });

@@ -36,6 +36,7 @@ export interface ReportedMessage {
   channel: string;
   destination: string;
   callbackData: string | null;
+  predictedCount: number | null;
 }
 
 export function reportRow(message: ReportedMessage, report: DeliveryReport, now: number): Insertable<ReportsTable> {
@@ -59,7 +60,8 @@ export function reportRow(message: ReportedMessage, report: DeliveryReport, now:
     error_permanent: report.error ? (report.error.permanent ? 1 : 0) : null,
     price_per_message: report.price?.pricePerMessage ?? null,
     price_currency: report.price?.currency ?? null,
-    message_count: report.messageCount ?? null,
+    // Infobip does not always say how many messages it billed; then our own count stands in.
+    message_count: report.messageCount ?? message.predictedCount,
     mcc_mnc: report.mccMnc ?? null,
     callback_data: report.callbackData ?? message.callbackData,
     sent_at: report.sentAt ?? null,

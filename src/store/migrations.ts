@@ -46,6 +46,7 @@ const migrations: Record<string, Migration> = {
         .addColumn('payload', 'text', (c) => c.notNull())
         .addColumn('bulk_id', 'text', (c) => c.notNull())
         .addColumn('callback_data', 'text')
+        .addColumn('predicted_count', 'integer')
         .addColumn('state', 'text', (c) => c.notNull())
         .addColumn('attempts', 'integer', (c) => c.notNull())
         .addColumn('next_attempt_at', 'bigint', (c) => c.notNull())

@@ -52,6 +52,8 @@ export interface MessagesTable {
   payload: string;
   bulk_id: string;
   callback_data: string | null;
+  /** SMS segments we count for the content; the report's messageCount when Infobip sends none. */
+  predicted_count: number | null;
   state: MessageState;
   attempts: number;
   next_attempt_at: number;

@@ -40,6 +40,17 @@ export class TenantDirectory {
     return this.#cached(`id:${id}`, () => selectTenant(this.#db, { id }));
   }
 
+  /**
+   * Drops a changed tenant from this instance's cache. Other instances see the change when their
+   * entry expires (CACHE_TTL_MS).
+   */
+  forget(id: string): void {
+    for (const [key, entry] of this.#cache) {
+      if (key === `id:${id}`) this.#cache.delete(key);
+      else void entry.tenant.then((t) => t?.id === id && this.#cache.get(key) === entry && this.#cache.delete(key));
+    }
+  }
+
   #cached(cacheKey: string, load: () => Promise<TenantRows | undefined>): Promise<Tenant | undefined> {
     const now = Date.now();
     const hit = this.#cache.get(cacheKey);

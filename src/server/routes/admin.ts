@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { listTenants } from '../../store/sql/listTenants.ts';
+import { AddInfobipAccountBody, addInfobipAccount } from '../../tenants/add-infobip-account.ts';
 import { CreateTenantBody, createTenant } from '../../tenants/create-tenant.ts';
 import { describeTenant } from '../../tenants/describe-tenant.ts';
 import type { ServerContext } from '../context.ts';
@@ -31,6 +32,14 @@ export async function adminRoutes(app: FastifyInstance, ctx: ServerContext): Pro
     const rows = await listTenants(ctx.store.db);
     const tenants = await Promise.all(rows.map((r) => ctx.tenants.byId(r.id)));
     return { tenants: tenants.filter((t) => t !== undefined).map((t) => describeTenant(ctx.publicUrl, t)) };
+  });
+
+  app.post<{ Params: { id: string }; Body: AddInfobipAccountBody }>('/tenants/:id/infobip-accounts', { schema: { body: AddInfobipAccountBody } }, async (req, reply) => {
+    if (!(await ctx.tenants.byId(req.params.id))) return reply.code(404).send({ error: 'not_found' });
+    const added = await addInfobipAccount(ctx.store.db, ctx.box, req.params.id, req.body, ctx.allowPrivateUrls);
+    if (!added.ok) return reply.code(400).send({ error: 'invalid_request', field: added.field, message: `${added.field} ${added.problem}` });
+    ctx.tenants.forget(req.params.id);
+    return reply.code(201).send(describeTenant(ctx.publicUrl, (await ctx.tenants.byId(req.params.id))!));
   });
 
   app.get<{ Params: { id: string } }>('/tenants/:id', async (req, reply) => {

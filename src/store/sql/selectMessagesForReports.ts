@@ -7,9 +7,9 @@ export async function selectMessagesForReports(db: Kysely<Database>, tenantId: s
   if (ids.length === 0) return new Map();
   const rows = await db
     .selectFrom('messages')
-    .select(['id', 'tenant_id', 'channel', 'destination', 'callback_data'])
+    .select(['id', 'tenant_id', 'channel', 'destination', 'callback_data', 'predicted_count'])
     .where('tenant_id', '=', tenantId)
     .where('id', 'in', ids)
     .execute();
-  return new Map(rows.map((r) => [r.id, { id: r.id, tenantId: r.tenant_id, channel: r.channel, destination: r.destination, callbackData: r.callback_data }]));
+  return new Map(rows.map((r) => [r.id, { id: r.id, tenantId: r.tenant_id, channel: r.channel, destination: r.destination, callbackData: r.callback_data, predictedCount: r.predicted_count }]));
 }
