@@ -10,7 +10,6 @@ import { eventually } from './helpers/eventually.ts';
 import { addTenant, average, contacts, demoTenant, executeAll, sfmcRowsById, sleep, tally, type TestTenant, uniquePrefix, writebackEntries } from './helpers/flow.ts';
 import { startTestSandbox } from './helpers/sandbox.ts';
 
-const PUT_ROWS = 'PUT /data/v1/async/dataextensions/key:{key}/rows';
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
 
 for (const dialect of testDialects) {

@@ -16,7 +16,3 @@ export function statusRank(status: { groupId: number; id: number }): number {
   if (status.groupId === 3 && status.id === DELIVERED_TO_OPERATOR_ID) return DELIVERED_TO_OPERATOR_RANK;
   return FINAL_GROUPS.has(status.groupId) ? FINAL_RANK : PENDING_RANK;
 }
-
-export function isFinalRank(rank: number): boolean {
-  return rank === FINAL_RANK;
-}

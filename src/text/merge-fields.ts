@@ -18,7 +18,7 @@ export interface FieldValues {
 
 export function renderTemplate(template: string, values: FieldValues): Rendered {
   const missing: string[] = [];
-  const text = template.replace(PLACEHOLDER, (match, field: string | undefined) => {
+  const text = template.replace(PLACEHOLDER, (_match, field: string | undefined) => {
     if (field === undefined) return '#';
     const value = values.get(field.trim());
     if (value === undefined) {

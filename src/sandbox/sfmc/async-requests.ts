@@ -1,7 +1,7 @@
 // The data/v1/async queue: a write is accepted (202) first and applied later, row by row, so a
 // client has to poll /status and read /results to learn which rows failed, as on real SFMC.
 import { randomUUID } from 'node:crypto';
-import type { DataExtensionStore, Row, RowError, StoredDataExtension, WriteMode } from './data-extension-store.ts';
+import type { Row, RowError, StoredDataExtension, WriteMode } from './data-extension-store.ts';
 import { sfmcSystemTime } from './sfmc-time.ts';
 
 export interface AsyncRequest {
