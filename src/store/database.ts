@@ -42,6 +42,12 @@ function openSqlite(file: string): Store {
 
 /** Statements kept prepared; the hot paths use a handful of shapes. */
 const STATEMENT_CACHE_SIZE = 256;
+/**
+ * Multi-row statements (a group commit of 500 rows has 11,500 parameters) are large once prepared
+ * and their shapes vary with the group size: keeping them would grow memory with load, and
+ * preparing one is cheap next to the rows it writes.
+ */
+const MAX_CACHED_SQL_LENGTH = 4096;
 
 /**
  * Kysely prepares every query anew, and preparing costs more than running a small insert.
@@ -52,6 +58,7 @@ function withStatementCache(sqlite: SQLite.Database): { close(): void; prepare(s
   return {
     close: () => sqlite.close(),
     prepare(sql: string) {
+      if (sql.length > MAX_CACHED_SQL_LENGTH) return sqlite.prepare(sql);
       let statement = cache.get(sql);
       if (statement) cache.delete(sql);
       else statement = sqlite.prepare(sql);
