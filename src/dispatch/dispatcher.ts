@@ -221,17 +221,20 @@ export class Dispatcher {
   async #reject(group: SendGroup, httpStatus: number, description: string, violations: { property: string; violation: string }[]): Promise<void> {
     const ids = group.messages.map((m) => m.row.id);
     this.#o.log.warn({ tenantId: group.tenantId, messages: ids.length, httpStatus, description }, 'Infobip refused messages');
-    await updateClaimedMessages(this.#o.store.db, this.#owner, ids, { state: 'failed', last_error: `HTTP ${httpStatus} ${description}`.slice(0, 1000) });
-    await recordDeliveryReports(this.#o.store.db, group.tenantId, ids.map((id) => rejectedByInfobipReport(id, httpStatus, description, violations)));
+    // Only messages still leased here: another instance that took one over reports it itself.
+    const failed = await updateClaimedMessages(this.#o.store.db, this.#owner, ids, { state: 'failed', last_error: `HTTP ${httpStatus} ${description}`.slice(0, 1000) });
+    await recordDeliveryReports(this.#o.store.db, group.tenantId, failed.map((id) => rejectedByInfobipReport(id, httpStatus, description, violations)));
   }
 
   async #refuseUnfilled(tenantId: string, refused: MergeOutcome['refused']): Promise<void> {
     if (refused.length === 0) return;
     const db = this.#o.store.db;
+    const failed = new Set<string>();
     for (const { message, detail } of refused) {
-      await updateClaimedMessages(db, this.#owner, [message.row.id], { state: 'failed', last_error: detail.slice(0, 1000) });
+      for (const id of await updateClaimedMessages(db, this.#owner, [message.row.id], { state: 'failed', last_error: detail.slice(0, 1000) })) failed.add(id);
     }
-    await recordDeliveryReports(db, tenantId, refused.map(({ message, reason, detail }) => dataExtensionRowMissingReport(message.row.id, reason, detail)));
+    const reports = refused.filter(({ message }) => failed.has(message.row.id));
+    await recordDeliveryReports(db, tenantId, reports.map(({ message, reason, detail }) => dataExtensionRowMissingReport(message.row.id, reason, detail)));
   }
 
   async #reschedule(messages: ClaimedMessage[], at: number, reason: string): Promise<void> {
