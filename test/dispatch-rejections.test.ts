@@ -106,7 +106,6 @@ for (const dialect of testDialects) {
       const rows = Array.from({ length: 6 }, (_, i) => ({
         ...template,
         id: randomUUID(),
-        dedupe_key: randomUUID(),
         contact_key: `partial-${i}`,
         destination: i === 3 ? badTo : phone(7000 + i).slice(1),
         bulk_id: bulk,

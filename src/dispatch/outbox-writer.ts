@@ -33,7 +33,7 @@ export class OutboxWriter {
     this.#onStored = onStored;
   }
 
-  /** Resolves with the id of the stored message owning the row's dedupe key. */
+  /** Resolves with the message's id once it (or the row of an earlier try of the same execute) is stored. */
   store(row: NewMessage): Promise<string> {
     return new Promise((resolve, reject) => {
       this.#waiting.push({ row, resolve, reject });
@@ -57,9 +57,9 @@ export class OutboxWriter {
     try {
       // Two executes of one contact in the same group (a fast retry) become one row.
       const rows = new Map<string, NewMessage>();
-      for (const w of group) if (!rows.has(w.row.dedupe_key)) rows.set(w.row.dedupe_key, w.row);
-      const ids = await insertMessages(this.#db, [...rows.values()]);
-      for (const w of group) w.resolve(ids.get(w.row.dedupe_key)!);
+      for (const w of group) if (!rows.has(w.row.id)) rows.set(w.row.id, w.row);
+      await insertMessages(this.#db, [...rows.values()]);
+      for (const w of group) w.resolve(w.row.id);
       this.#onStored();
     } catch (error) {
       for (const w of group) w.reject(error);

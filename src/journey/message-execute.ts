@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { Channel, CustomDataExtension, StoredPayload } from '../channels/channel.ts';
 import { findChannel } from '../channels/registry.ts';
 import type { OutboxWriter } from '../dispatch/outbox-writer.ts';
@@ -62,9 +62,8 @@ export async function executeMessage(tenant: Tenant, decoded: unknown, outbox: O
 
   const now = Date.now();
   const messageId = await outbox.store({
-    id: randomUUID(),
+    id: messageIdFor(tenant.id, payload),
     tenant_id: tenant.id,
-    dedupe_key: dedupeKey(tenant.id, payload),
     activity_id: payload.activityId,
     journey_id: payload.journeyId ?? null,
     definition_instance_id: payload.definitionInstanceId ?? null,
@@ -160,6 +159,16 @@ function parseJsonText(value: unknown): unknown {
   }
 }
 
-function dedupeKey(tenantId: string, payload: ExecutePayload): string {
-  return createHash('sha256').update(tenantId).update('\u0000').update(executeIdentity(payload)).digest('base64url');
+/**
+ * The message id is derived from what Journey Builder repeats when it retries an execute (tenant,
+ * activityId, activity or definition instance, keyValue): a retry names the same message, on any
+ * instance, with no lookup. sha256 shaped as a UUID (version 8, "custom"); Infobip accepts ids of
+ * up to 200 characters.
+ */
+function messageIdFor(tenantId: string, payload: ExecutePayload): string {
+  const hash = createHash('sha256').update(tenantId).update('\u0000').update(executeIdentity(payload)).digest();
+  hash[6] = (hash[6]! & 0x0f) | 0x80;
+  hash[8] = (hash[8]! & 0x3f) | 0x80;
+  const hex = hash.subarray(0, 16).toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

@@ -35,7 +35,6 @@ const migrations: Record<string, Migration> = {
         .createTable('messages')
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('tenant_id', 'text', (c) => c.notNull())
-        .addColumn('dedupe_key', 'text', (c) => c.notNull().unique())
         .addColumn('activity_id', 'text', (c) => c.notNull())
         .addColumn('journey_id', 'text')
         .addColumn('definition_instance_id', 'text')

@@ -37,10 +37,12 @@ export interface InfobipAccountsTable {
 export type MessageState = 'queued' | 'sending' | 'sent' | 'failed';
 
 export interface MessagesTable {
+  /**
+   * Derived from sha256(tenant, activityId, activity/definition instance, keyValue), so Journey
+   * Builder's retries of one execute name the same message (see journey/message-execute.ts).
+   */
   id: string;
   tenant_id: string;
-  /** sha256(tenant, activityId, activity/definition instance, keyValue): Journey Builder's retries map to one row. */
-  dedupe_key: string;
   activity_id: string;
   journey_id: string | null;
   definition_instance_id: string | null;
