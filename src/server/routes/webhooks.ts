@@ -4,13 +4,19 @@ import { parseReportWebhook } from '../../reports/report-webhook.ts';
 import type { ServerContext } from '../context.ts';
 
 /**
+ * A subscription's notification profile may batch up to 2,000 reports per POST (`maxBucketSize`),
+ * about 1.6 MB; the server-wide 1 MB limit would refuse such a batch forever.
+ */
+const WEBHOOK_BODY_LIMIT = 4 * 1024 * 1024;
+
+/**
  * Infobip's webhooks. Per-message webhook URLs carry no signature (infobip.md §5.8), so each
  * tenant's URLs contain an unguessable token; the token alone identifies the tenant.
  */
 export async function webhookRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
   // Delivery and seen reports share one handler: WhatsApp sends both to its notifyUrl.
   for (const path of ['/hooks/:token/delivery-reports', '/hooks/:token/seen-reports']) {
-    app.post<{ Params: { token: string }; Body: unknown }>(path, async (req, reply) => {
+    app.post<{ Params: { token: string }; Body: unknown }>(path, { bodyLimit: WEBHOOK_BODY_LIMIT }, async (req, reply) => {
       const tenant = await ctx.tenants.byWebhookToken(req.params.token);
       if (!tenant) return reply.code(401).send({ error: 'unauthorized' });
       const parsed = parseReportWebhook(req.body);
