@@ -13,7 +13,7 @@ import type { ActivityArguments } from '../journey/activity-arguments.ts';
 import { messageStatus } from '../journey/message-status.ts';
 import type { Channel, Composed } from './channel.ts';
 import { envelopeRequestOptions, readEnvelopeResponse } from './envelope.ts';
-import { SMS_SENDER, smsEnvelopeMessage } from './sms.ts';
+import { smsEnvelopeMessage, smsFamily } from './sms.ts';
 
 /**
  * Korean carriers take an LMS of up to 2,000 bytes, counting a Korean (any non-ASCII) character as
@@ -54,12 +54,7 @@ export const lms: Channel = {
   name: 'LMS',
   aliases: ['Long SMS'],
   endpoint: '/sms/3/messages',
-  maxMessagesPerRequest: 1000,
-  deliveryReportType: 'smsDelivery',
-  senderKind: 'sms',
-  senderRequired: false,
-  isValidSender: (sender) => SMS_SENDER.test(sender),
-  urlTracking: true,
+  ...smsFamily,
   compose,
   // A Korean LMS is one message however long its text (up to its 2,000 bytes).
   predictMessageCount: () => 1,

@@ -18,7 +18,7 @@ import type { ActivityArguments } from '../journey/activity-arguments.ts';
 import { messageStatus } from '../journey/message-status.ts';
 import type { Channel, Composed } from './channel.ts';
 import { envelopeMessage, envelopeRequestOptions, readEnvelopeResponse } from './envelope.ts';
-import { SMS_SENDER } from './sms.ts';
+import { smsFamily } from './sms.ts';
 
 export const mmsSizeGuidance =
   'All operators handle MMS messages of up to 300 KB of data; most US and Canadian carriers handle up to 1 MB. ' +
@@ -95,12 +95,7 @@ export const mms: Channel = {
   name: 'MMS',
   aliases: [],
   endpoint: '/mms/2/messages',
-  maxMessagesPerRequest: 1000,
-  deliveryReportType: 'smsDelivery',
-  senderKind: 'sms',
-  senderRequired: false,
-  isValidSender: (sender) => SMS_SENDER.test(sender),
-  urlTracking: true,
+  ...smsFamily,
   compose,
   buildRequest: (messages, context) => ({
     messages: messages.map((m) => envelopeMessage(m, context, { content: m.content })),

@@ -58,17 +58,25 @@ export function smsEnvelopeMessage(m: OutboundMessage, context: RequestContext, 
   });
 }
 
+/**
+ * What SMS, LMS and MMS share as channels: SMS senders, the "SMS Delivery Reports" data
+ * extension, URL shortening & tracking, up to 1,000 messages per request.
+ */
+export const smsFamily = {
+  maxMessagesPerRequest: 1000,
+  deliveryReportType: 'smsDelivery',
+  senderKind: 'sms',
+  senderRequired: false,
+  isValidSender: (sender: string) => SMS_SENDER.test(sender),
+  urlTracking: true,
+} as const satisfies Partial<Channel>;
+
 export const sms: Channel = {
   id: 'sms',
   name: 'SMS',
   aliases: [],
   endpoint: '/sms/3/messages',
-  maxMessagesPerRequest: 1000,
-  deliveryReportType: 'smsDelivery',
-  senderKind: 'sms',
-  senderRequired: false,
-  isValidSender: (sender) => SMS_SENDER.test(sender),
-  urlTracking: true,
+  ...smsFamily,
   compose: composeSmsContent,
   predictMessageCount: (content) => {
     const { text, language } = content as unknown as SmsContent;
