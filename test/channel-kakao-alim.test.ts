@@ -12,6 +12,7 @@ import { loadInfobipSpec, requestBodyValidator, responseExample } from '../src/s
 import type { Sandbox } from '../src/sandbox/sandbox.ts';
 import { testDialects } from './helpers/databases.ts';
 import { eventually } from './helpers/eventually.ts';
+import { reportRows } from './helpers/flow.ts';
 import { type ExecuteBody, withArguments } from './helpers/execute-body.ts';
 import { startTestSandbox } from './helpers/sandbox.ts';
 
@@ -197,22 +198,8 @@ for (const dialect of testDialects) {
       assert.equal(request.content.buttons.length, 5);
       assert.match(request.webhooks.callbackData, /"ContactKey":"alim-contact-0".*"TemplateName":"ORDER_SHIPPED_01"/);
 
-      const omniKey = sandbox.info.dataExtensions.omniReports;
-      if (omniKey) {
-        const rows = await eventually(() => {
-          const current = sandbox.sfmc.rows(sandbox.info.sfmc.accountId, omniKey);
-          return ids.every((id) => current.some((r) => r.messageId === id)) ? current : undefined;
-        }, 'an Omni Reports row per message');
-        const row = rows.find((r) => r.messageId === ids[0])!;
-        assert.equal(row.statusGroupName, 'DELIVERED');
-        assert.equal(row.channel, 'Kakao Alim');
-      } else {
-        const report = await eventually(
-          () => sandbox.connector.store.db.selectFrom('reports').selectAll().where('message_id', '=', ids[0]!).where('status_group_name', '=', 'DELIVERED').executeTakeFirst(),
-          'a delivery report',
-        );
-        assert.equal(report.channel, 'kakao-alim');
-      }
+      const rows = await reportRows(sandbox, 'omniReports', ids);
+      assert.ok(rows.every((r) => r.statusGroupName === 'DELIVERED' && r.channel === 'Kakao Alim'));
     });
   });
 }

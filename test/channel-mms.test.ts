@@ -12,6 +12,7 @@ import type { SimMessage } from '../src/sandbox/infobip/simulator.ts';
 import type { Sandbox } from '../src/sandbox/sandbox.ts';
 import { testDialects } from './helpers/databases.ts';
 import { eventually } from './helpers/eventually.ts';
+import { reportRows } from './helpers/flow.ts';
 import { startTestSandbox } from './helpers/sandbox.ts';
 
 const PATH = '/mms/2/messages';
@@ -180,11 +181,7 @@ for (const dialect of testDialects) {
         assert.match(m.callbackData ?? '', new RegExp(`"ContactKey":"mms-contact-${i}"`));
       }
 
-      const deKey = sandbox.info.dataExtensions.smsDeliveryReports!;
-      const rows = await eventually(() => {
-        const current = sandbox.sfmc.rows(sandbox.info.sfmc.accountId, deKey).filter((r) => ids.includes(String(r.messageId)));
-        return current.length === ids.length ? current : undefined;
-      }, 'an SMS Delivery Reports row per message');
+      const rows = await reportRows(sandbox, 'smsDeliveryReports', ids);
       assert.ok(rows.every((r) => r.statusGroupName === 'DELIVERED' && r.from === '441134960000'));
     });
   });

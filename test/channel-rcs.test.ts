@@ -12,6 +12,7 @@ import type { SimMessage } from '../src/sandbox/infobip/simulator.ts';
 import type { Sandbox } from '../src/sandbox/sandbox.ts';
 import { testDialects } from './helpers/databases.ts';
 import { eventually } from './helpers/eventually.ts';
+import { reportRows } from './helpers/flow.ts';
 import { startTestSandbox } from './helpers/sandbox.ts';
 
 const PATH = '/rcs/2/messages';
@@ -268,14 +269,8 @@ for (const dialect of testDialects) {
         return rows.length === ids.length ? rows : undefined;
       }, 'a delivery report per message');
       assert.ok(reports.every((r) => r.channel === 'rcs'));
-      const omniKey = sandbox.info.dataExtensions.omniReports;
-      if (omniKey) {
-        const rows = await eventually(() => {
-          const current = sandbox.sfmc.rows(sandbox.info.sfmc.accountId, omniKey).filter((r) => ids.includes(String(r.messageId)));
-          return current.length === ids.length ? current : undefined;
-        }, 'an Omni Reports row per message');
-        assert.ok(rows.every((r) => r.statusGroupName === 'DELIVERED' && r.channel === 'RCS'));
-      }
+      const rows = await reportRows(sandbox, 'omniReports', ids);
+      assert.ok(rows.every((r) => r.statusGroupName === 'DELIVERED' && r.channel === 'RCS'));
     });
   });
 }

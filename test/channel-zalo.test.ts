@@ -12,6 +12,7 @@ import { loadInfobipSpec, requestBodyValidator, responseExample } from '../src/s
 import type { Sandbox } from '../src/sandbox/sandbox.ts';
 import { testDialects } from './helpers/databases.ts';
 import { eventually } from './helpers/eventually.ts';
+import { reportRows } from './helpers/flow.ts';
 import { type ExecuteBody, withArguments } from './helpers/execute-body.ts';
 import { startTestSandbox } from './helpers/sandbox.ts';
 
@@ -165,22 +166,8 @@ for (const dialect of testDialects) {
       assert.equal(request.content.templateData.customer_name, 'Ana');
       assert.match(request.webhooks.callbackData, /"ContactKey":"zalo-contact-0".*"TemplateName":"322307"/);
 
-      const omniKey = sandbox.info.dataExtensions.omniReports;
-      if (omniKey) {
-        const rows = await eventually(() => {
-          const current = sandbox.sfmc.rows(sandbox.info.sfmc.accountId, omniKey);
-          return ids.every((id) => current.some((r) => r.messageId === id)) ? current : undefined;
-        }, 'an Omni Reports row per message');
-        const row = rows.find((r) => r.messageId === ids[0])!;
-        assert.equal(row.statusGroupName, 'DELIVERED');
-        assert.equal(row.channel, 'Zalo');
-      } else {
-        const report = await eventually(
-          () => sandbox.connector.store.db.selectFrom('reports').selectAll().where('message_id', '=', ids[0]!).where('status_group_name', '=', 'DELIVERED').executeTakeFirst(),
-          'a delivery report',
-        );
-        assert.equal(report.channel, 'zalo');
-      }
+      const rows = await reportRows(sandbox, 'omniReports', ids);
+      assert.ok(rows.every((r) => r.statusGroupName === 'DELIVERED' && r.channel === 'Zalo'));
     });
 
     test('data for an unregistered placeholder answers an error naming it, and nothing is sent', async () => {

@@ -1,5 +1,6 @@
 // Drives the connector end to end the way its real callers do: Journey Builder's executes (signed
 // JWTs), the operator's admin API, and reads of what ended where (our store, the SFMC simulator).
+import { eventually } from './eventually.ts';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import { ExecuteSigner, fillExample, loadExample, postExecute } from '../../src/sandbox/journey-builder.ts';
@@ -173,3 +174,12 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A unique prefix so contacts of different tests never share a dedupe key. */
 export const uniquePrefix = (label: string) => `${label}-${randomUUID().slice(0, 8)}`;
+
+/** The rows of `ids` in one of the sandbox tenant's report data extensions, once all are there. */
+export function reportRows(sandbox: Sandbox, dataExtensionId: string, ids: string[]): Promise<Record<string, unknown>[]> {
+  const key = sandbox.info.dataExtensions[dataExtensionId]!;
+  return eventually(() => {
+    const rows = sandbox.sfmc.rows(sandbox.info.sfmc.accountId, key).filter((r) => ids.includes(String(r.messageId)));
+    return rows.length === ids.length ? rows : undefined;
+  }, `a ${dataExtensionId} row per message`);
+}
