@@ -7,12 +7,11 @@ import type { OutboundMessage, RequestContext } from '../src/channels/channel.ts
 import { kakaoChingu } from '../src/channels/kakao-chingu.ts';
 import { findChannel } from '../src/channels/registry.ts';
 import { ActivityArguments } from '../src/journey/activity-arguments.ts';
-import { ExecuteSigner, fillExample, loadExample, postExecute } from '../src/sandbox/journey-builder.ts';
+import { ExecuteSigner, fillExample, loadExample } from '../src/sandbox/journey-builder.ts';
 import { loadInfobipSpec, requestBodyValidator, responseExample } from '../src/sandbox/openapi.ts';
 import type { Sandbox } from '../src/sandbox/sandbox.ts';
 import { testDialects } from './helpers/databases.ts';
-import { eventually } from './helpers/eventually.ts';
-import { reportRows } from './helpers/flow.ts';
+import { reportRows, sendThroughSandbox } from './helpers/flow.ts';
 import { type ExecuteBody, withArguments } from './helpers/execute-body.ts';
 import { startTestSandbox } from './helpers/sandbox.ts';
 
@@ -154,15 +153,8 @@ for (const dialect of testDialects) {
 
     test('executes answer pending, the message reaches Infobip merged with tracking, and a delivery report comes back', async () => {
       const contacts = Array.from({ length: 3 }, (_, i) => ({ contactKey: `chingu-contact-${i}`, phone: phone(i) }));
-      const answers = await Promise.all(contacts.map(async (c) => postExecute(sandbox.info.messageActivityUrl, await signer.sign(fillExample(template, c)))));
-      for (const answer of answers) assert.equal(answer.body.messageStatus, 'Success: Message pending');
-      const ids = answers.map((a) => String(a.body.messageId));
-
-      const sent = await eventually(() => {
-        const all = sandbox.infobip.sentMessages();
-        return ids.every((id) => all.has(id)) ? all : undefined;
-      }, 'the messages at Infobip');
-      const first = sent.get(ids[0]!)!;
+      const { ids, sent } = await sendThroughSandbox(sandbox, signer, template, contacts);
+      const first = sent[0]!;
       assert.equal(first.channel, 'KAKAO_CHINGU');
       assert.equal(first.path, PATH);
       assert.equal(first.destination, phone(0).slice(1));

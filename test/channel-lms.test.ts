@@ -7,13 +7,11 @@ import { after, before, describe, test } from 'node:test';
 import type { OutboundMessage, RequestContext } from '../src/channels/channel.ts';
 import { lms, lmsBytes } from '../src/channels/lms.ts';
 import { ActivityArguments } from '../src/journey/activity-arguments.ts';
-import { ExecuteSigner, fillExample, loadExample, postExecute } from '../src/sandbox/journey-builder.ts';
+import { ExecuteSigner, fillExample, loadExample } from '../src/sandbox/journey-builder.ts';
 import { loadInfobipSpec, requestBodyValidator, responseExample } from '../src/sandbox/openapi.ts';
-import type { SimMessage } from '../src/sandbox/infobip/simulator.ts';
 import type { Sandbox } from '../src/sandbox/sandbox.ts';
 import { testDialects } from './helpers/databases.ts';
-import { eventually } from './helpers/eventually.ts';
-import { reportRows } from './helpers/flow.ts';
+import { reportRows, sendThroughSandbox } from './helpers/flow.ts';
 import { startTestSandbox } from './helpers/sandbox.ts';
 
 const PATH = '/sms/3/messages';
@@ -144,15 +142,7 @@ for (const dialect of testDialects) {
 
     test('executes are pending, reach /sms/3/messages with the Korean options and merge fields filled, and come back as delivery reports', async () => {
       const contacts = Array.from({ length: 3 }, (_, i) => ({ contactKey: `lms-contact-${i}`, phone: `+8210${30_000_000 + i}` }));
-      const answers = await Promise.all(contacts.map(async (c) => postExecute(sandbox.info.messageActivityUrl, await signer.sign(fillExample(template, c)))));
-      for (const answer of answers) assert.deepEqual([answer.status, answer.body.messageStatus], [200, 'Success: Message pending']);
-      const ids = answers.map((a) => String(a.body.messageId));
-
-      const sent = await eventually(() => {
-        const all = sandbox.infobip.sentMessages();
-        const found = ids.map((id) => all.get(id));
-        return found.every(Boolean) ? (found as SimMessage[]) : undefined;
-      }, 'the messages at Infobip');
+      const { ids, sent } = await sendThroughSandbox(sandbox, signer, template, contacts);
       for (const [i, m] of sent.entries()) {
         assert.equal(m.channel, 'SMS');
         assert.equal(m.path, PATH);

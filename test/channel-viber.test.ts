@@ -6,13 +6,12 @@ import { after, before, describe, test } from 'node:test';
 import type { OutboundMessage, RequestContext } from '../src/channels/channel.ts';
 import { viber } from '../src/channels/viber.ts';
 import { ActivityArguments } from '../src/journey/activity-arguments.ts';
-import { ExecuteSigner, fillExample, loadExample, postExecute } from '../src/sandbox/journey-builder.ts';
+import { ExecuteSigner, fillExample, loadExample } from '../src/sandbox/journey-builder.ts';
 import { loadInfobipSpec, requestBodyValidator, responseExample } from '../src/sandbox/openapi.ts';
-import type { SimMessage } from '../src/sandbox/infobip/simulator.ts';
 import type { Sandbox } from '../src/sandbox/sandbox.ts';
 import { testDialects } from './helpers/databases.ts';
 import { eventually } from './helpers/eventually.ts';
-import { reportRows } from './helpers/flow.ts';
+import { reportRows, sendThroughSandbox } from './helpers/flow.ts';
 import { startTestSandbox } from './helpers/sandbox.ts';
 
 const PATH = '/viber/2/messages';
@@ -210,15 +209,7 @@ for (const dialect of testDialects) {
 
     test('executes are pending, reach /viber/2/messages with merge fields filled, and come back as delivery reports', async () => {
       const contacts = Array.from({ length: 3 }, (_, i) => ({ contactKey: `viber-contact-${i}`, phone: `+49151${40_000_000 + i}` }));
-      const answers = await Promise.all(contacts.map(async (c) => postExecute(sandbox.info.messageActivityUrl, await signer.sign(fillExample(template, c)))));
-      for (const answer of answers) assert.deepEqual([answer.status, answer.body.messageStatus], [200, 'Success: Message pending']);
-      const ids = answers.map((a) => String(a.body.messageId));
-
-      const sent = await eventually(() => {
-        const all = sandbox.infobip.sentMessages();
-        const found = ids.map((id) => all.get(id));
-        return found.every(Boolean) ? (found as SimMessage[]) : undefined;
-      }, 'the messages at Infobip');
+      const { ids, sent } = await sendThroughSandbox(sandbox, signer, template, contacts);
       for (const [i, m] of sent.entries()) {
         assert.equal(m.channel, 'VIBER');
         assert.equal(m.path, PATH);

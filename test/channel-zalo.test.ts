@@ -11,8 +11,7 @@ import { ExecuteSigner, fillExample, loadExample, postExecute } from '../src/san
 import { loadInfobipSpec, requestBodyValidator, responseExample } from '../src/sandbox/openapi.ts';
 import type { Sandbox } from '../src/sandbox/sandbox.ts';
 import { testDialects } from './helpers/databases.ts';
-import { eventually } from './helpers/eventually.ts';
-import { reportRows } from './helpers/flow.ts';
+import { reportRows, sendThroughSandbox } from './helpers/flow.ts';
 import { type ExecuteBody, withArguments } from './helpers/execute-body.ts';
 import { startTestSandbox } from './helpers/sandbox.ts';
 
@@ -148,15 +147,8 @@ for (const dialect of testDialects) {
 
     test('executes answer pending, the template reaches Infobip merged, and a delivery report comes back', async () => {
       const contacts = Array.from({ length: 3 }, (_, i) => ({ contactKey: `zalo-contact-${i}`, phone: phone(i) }));
-      const answers = await Promise.all(contacts.map(async (c) => postExecute(sandbox.info.messageActivityUrl, await signer.sign(fillExample(template, c)))));
-      for (const answer of answers) assert.equal(answer.body.messageStatus, 'Success: Message pending');
-      const ids = answers.map((a) => String(a.body.messageId));
-
-      const sent = await eventually(() => {
-        const all = sandbox.infobip.sentMessages();
-        return ids.every((id) => all.has(id)) ? all : undefined;
-      }, 'the messages at Infobip');
-      const first = sent.get(ids[0]!)!;
+      const { ids, sent } = await sendThroughSandbox(sandbox, signer, template, contacts);
+      const first = sent[0]!;
       assert.equal(first.channel, 'ZALO');
       assert.equal(first.path, PATH);
       assert.equal(first.destination, phone(0).slice(1));

@@ -1,11 +1,13 @@
 // Drives the connector end to end the way its real callers do: Journey Builder's executes (signed
 // JWTs), the operator's admin API, and reads of what ended where (our store, the SFMC simulator).
-import { eventually } from './eventually.ts';
+import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import { ExecuteSigner, fillExample, loadExample, postExecute } from '../../src/sandbox/journey-builder.ts';
 import type { Sandbox } from '../../src/sandbox/sandbox.ts';
+import type { SimMessage } from '../../src/sandbox/infobip/simulator.ts';
 import type { Database, MessagesTable, ReportsTable, WritebackQueueTable } from '../../src/store/schema.ts';
+import { eventually } from './eventually.ts';
 
 const smsTemplate = loadExample('sms');
 const reportsTemplate = loadExample('reports-delivery');
@@ -182,4 +184,20 @@ export function reportRows(sandbox: Sandbox, dataExtensionId: string, ids: strin
     const rows = sandbox.sfmc.rows(sandbox.info.sfmc.accountId, key).filter((r) => ids.includes(String(r.messageId)));
     return rows.length === ids.length ? rows : undefined;
   }, `a ${dataExtensionId} row per message`);
+}
+
+/**
+ * Executes a channel's example for each contact through the sandbox, checks every answer is
+ * `Success: Message pending`, and answers the message ids and what Infobip received, in order.
+ */
+export async function sendThroughSandbox(sandbox: Sandbox, signer: ExecuteSigner, template: string, contacts: Record<string, string>[]): Promise<{ ids: string[]; sent: SimMessage[] }> {
+  const answers = await Promise.all(contacts.map(async (c) => postExecute(sandbox.info.messageActivityUrl, await signer.sign(fillExample(template, c)))));
+  for (const answer of answers) assert.deepEqual([answer.status, answer.body.messageStatus], [200, 'Success: Message pending']);
+  const ids = answers.map((a) => String(a.body.messageId));
+  const sent = await eventually(() => {
+    const all = sandbox.infobip.sentMessages();
+    const found = ids.map((id) => all.get(id));
+    return found.every(Boolean) ? (found as SimMessage[]) : undefined;
+  }, 'the messages at Infobip');
+  return { ids, sent };
 }
