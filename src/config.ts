@@ -16,12 +16,18 @@ export interface ConnectorConfig {
   logLevel: string;
   /** Run the dispatcher and write-back workers in this process. */
   workers: boolean;
+  /** …on a thread of their own rather than the HTTP thread (MC_RELAY_WORKERS unset or `thread`). */
+  workerThread?: boolean;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ConnectorConfig {
   const port = Number(env.PORT ?? 8080);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got "${env.PORT}"`);
   const host = env.HOST ?? '0.0.0.0';
+  const workersMode = env.MC_RELAY_WORKERS ?? 'thread';
+  if (!['thread', 'inline', 'false'].includes(workersMode)) {
+    throw new Error(`MC_RELAY_WORKERS must be thread (the default), inline or false, got "${workersMode}"`);
+  }
   const dataDir = resolve(env.MC_RELAY_DATA_DIR ?? 'data');
   return {
     port,
@@ -33,6 +39,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ConnectorCo
     masterKey: env.MC_RELAY_MASTER_KEY || undefined,
     allowPrivateUrls: env.MC_RELAY_ALLOW_PRIVATE_URLS === 'true',
     logLevel: env.LOG_LEVEL ?? 'info',
-    workers: env.MC_RELAY_WORKERS !== 'false',
+    workers: workersMode !== 'false',
+    workerThread: workersMode === 'thread',
   };
 }

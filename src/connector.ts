@@ -9,6 +9,7 @@ import { buildServer } from './server/app.ts';
 import { SfmcClient } from './sfmc/client.ts';
 import { openStore, type Store } from './store/database.ts';
 import { webhookUrls } from './tenants/describe-tenant.ts';
+import { BackgroundThread } from './workers/background-thread.ts';
 import { loadOrCreateKeyFile, parseMasterKey, SecretBox } from './tenants/secret-box.ts';
 import { TenantDirectory } from './tenants/tenant-directory.ts';
 
@@ -31,33 +32,12 @@ export interface ConnectorTuning {
 
 /** Wires the store, tenants, execute path, dispatcher, write-back and HTTP routes together. */
 export async function createConnector(config: ConnectorConfig, log: Logger, tuning: ConnectorTuning = {}): Promise<Connector> {
-  const store = await openStore(config.databaseUrl);
-  let box: SecretBox;
-  try {
-    box = new SecretBox(masterKey(config, store));
-  } catch (error) {
-    // Refusing to start must not leave the database pool open behind the caller.
-    await store.close();
-    throw error;
-  }
-  const tenants = new TenantDirectory(store.db, box);
-  const sfmc = new SfmcClient();
-  const dispatcher = new Dispatcher({
-    store,
-    tenants,
-    sfmc,
-    log: log.child({ component: 'dispatcher' }),
-    webhookUrls: (tenant) => webhookUrls(config.publicUrl, tenant),
-    ...(tuning.dispatcherIdleMs !== undefined ? { idleMs: tuning.dispatcherIdleMs } : {}),
-  });
-  const writeback = new WritebackWorker({
-    store,
-    tenants,
-    sfmc,
-    log: log.child({ component: 'write-back' }),
-    ...(tuning.writebackIdleMs !== undefined ? { idleMs: tuning.writebackIdleMs } : {}),
-  });
-  const outbox = new OutboxWriter(store.db, () => dispatcher.wake());
+  const { store, box, tenants } = await openTenantStore(config);
+  const { dispatcher, writeback } = createBackgroundWorkers(config, store, tenants, log, tuning);
+  // The loops run here (inline: tests, the sandbox) or on a thread of their own (`npm start`).
+  const thread = config.workers && config.workerThread ? new BackgroundThread(config, tuning, log) : undefined;
+  if (thread) tenants.onForget((id) => thread.forget(id));
+  const outbox = new OutboxWriter(store.db, thread ? () => thread.wake() : () => dispatcher.wake());
   const app = buildServer(
     {
       store,
@@ -79,8 +59,9 @@ export async function createConnector(config: ConnectorConfig, log: Logger, tuni
     dispatcher,
     writeback,
     async listen() {
+      if (thread) await thread.started();
       const address = await app.listen({ host: config.host, port: config.port });
-      if (config.workers) {
+      if (config.workers && !thread) {
         dispatcher.start();
         writeback.start();
       }
@@ -88,11 +69,53 @@ export async function createConnector(config: ConnectorConfig, log: Logger, tuni
     },
     async close() {
       await app.close();
+      await thread?.stop();
       await dispatcher.stop();
       await writeback.stop();
       await store.close();
     },
   };
+}
+
+/** The store (migrated) and the tenants it holds, with the key that opens their secrets. */
+export async function openTenantStore(config: ConnectorConfig): Promise<{ store: Store; box: SecretBox; tenants: TenantDirectory }> {
+  const store = await openStore(config.databaseUrl);
+  let box: SecretBox;
+  try {
+    box = new SecretBox(masterKey(config, store));
+  } catch (error) {
+    // Refusing to start must not leave the database pool open behind the caller.
+    await store.close();
+    throw error;
+  }
+  return { store, box, tenants: new TenantDirectory(store.db, box) };
+}
+
+/** The loops that send queued messages and write reports back to SFMC (not started). */
+export function createBackgroundWorkers(
+  config: ConnectorConfig,
+  store: Store,
+  tenants: TenantDirectory,
+  log: Logger,
+  tuning: ConnectorTuning,
+): { dispatcher: Dispatcher; writeback: WritebackWorker } {
+  const sfmc = new SfmcClient();
+  const dispatcher = new Dispatcher({
+    store,
+    tenants,
+    sfmc,
+    log: log.child({ component: 'dispatcher' }),
+    webhookUrls: (tenant) => webhookUrls(config.publicUrl, tenant),
+    ...(tuning.dispatcherIdleMs !== undefined ? { idleMs: tuning.dispatcherIdleMs } : {}),
+  });
+  const writeback = new WritebackWorker({
+    store,
+    tenants,
+    sfmc,
+    log: log.child({ component: 'write-back' }),
+    ...(tuning.writebackIdleMs !== undefined ? { idleMs: tuning.writebackIdleMs } : {}),
+  });
+  return { dispatcher, writeback };
 }
 
 function masterKey(config: ConnectorConfig, store: Store): Buffer {

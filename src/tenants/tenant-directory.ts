@@ -22,6 +22,7 @@ export class TenantDirectory {
   readonly #db: Kysely<Database>;
   readonly #box: SecretBox;
   readonly #cache = new Map<string, { tenant: Promise<Tenant | undefined>; expires: number }>();
+  readonly #forgetListeners: ((id: string) => void)[] = [];
 
   constructor(db: Kysely<Database>, box: SecretBox) {
     this.#db = db;
@@ -45,10 +46,16 @@ export class TenantDirectory {
    * entry expires (CACHE_TTL_MS).
    */
   forget(id: string): void {
+    for (const listener of this.#forgetListeners) listener(id);
     for (const [key, entry] of this.#cache) {
       if (key === `id:${id}`) this.#cache.delete(key);
       else void entry.tenant.then((t) => t?.id === id && this.#cache.get(key) === entry && this.#cache.delete(key));
     }
+  }
+
+  /** Another directory over the same store (the background thread's) forgets with this one. */
+  onForget(listener: (id: string) => void): void {
+    this.#forgetListeners.push(listener);
   }
 
   #cached(cacheKey: string, load: () => Promise<TenantRows | undefined>): Promise<Tenant | undefined> {
