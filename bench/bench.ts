@@ -91,6 +91,7 @@ async function throughputPairs(dialect: BenchDialect, settings: BenchSettings) {
         cpuCommands: dialect === 'postgres' ? ['postgres'] : [],
         server: 'connector',
         freshBodies: true,
+        generator: settings.generator,
       });
       pairs.push({ baseline, execute, vsBaseline: ratios(execute, baseline) });
     }
@@ -128,6 +129,7 @@ async function measureBaseline(label: string, settings: BenchSettings, pool: Exe
       cpuOf: { server: server.pid },
       server: 'server',
       freshBodies: false,
+      generator: settings.generator,
     });
   } finally {
     await server.stop();

@@ -1,5 +1,6 @@
 import { cpus, freemem, loadavg, release, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
+import { wrkAvailable } from './wrk.ts';
 import { assertLoopbackPostgres, type BenchDialect } from './database.ts';
 
 export interface BenchSettings {
@@ -11,12 +12,13 @@ export interface BenchSettings {
   rounds: number;
   dialects: BenchDialect[];
   quick: boolean;
-  generator: string;
+  /** Throughput runs' load generator; the end-to-end runs always use autocannon (they read every answer). */
+  generator: 'wrk' | 'autocannon';
   /** Not printed: it is where the schemas go, and may carry a password. */
   postgresUrl?: string;
 }
 
-const USAGE = `npm run bench -- [--duration s] [--warmup s] [--contacts n] [--connections n] [--rounds n] [--dialect sqlite|postgres|both] [--quick]
+const USAGE = `npm run bench -- [--duration s] [--warmup s] [--contacts n] [--connections n] [--rounds n] [--dialect sqlite|postgres|both] [--generator wrk|autocannon] [--quick]
 PostgreSQL is measured when DATABASE_URL=postgres://… (127.0.0.1 only) is set.`;
 
 /**
@@ -34,6 +36,7 @@ export function parseSettings(argv: string[], env: NodeJS.ProcessEnv): BenchSett
       rounds: { type: 'string' },
       dialect: { type: 'string' },
       quick: { type: 'boolean', default: false },
+      generator: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -61,9 +64,16 @@ export function parseSettings(argv: string[], env: NodeJS.ProcessEnv): BenchSett
     rounds: Math.round(number('rounds', values.rounds, 1, 1)),
     dialects: dialect === 'both' ? ['sqlite', 'postgres'] : [dialect as BenchDialect],
     quick,
-    generator: 'autocannon 9 in the bench process (pipelining 1, keep-alive)',
+    generator: chooseGenerator(values.generator),
     ...(postgresUrl ? { postgresUrl } : {}),
   };
+}
+
+/** wrk when it is installed (apt install wrk): it leaves the measured server more of the machine. */
+function chooseGenerator(asked: string | undefined): BenchSettings['generator'] {
+  if (asked !== undefined && asked !== 'wrk' && asked !== 'autocannon') throw new Error(`--generator must be wrk or autocannon\n${USAGE}`);
+  if (asked === 'wrk' && !wrkAvailable()) throw new Error('--generator wrk: wrk is not installed (apt install wrk)');
+  return (asked as BenchSettings['generator'] | undefined) ?? (wrkAvailable() ? 'wrk' : 'autocannon');
 }
 
 /** The settings as printed: the PostgreSQL URL reduced to host and database. */

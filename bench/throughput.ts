@@ -1,6 +1,7 @@
 import type { BodySlice } from './bodies.ts';
 import { type LoadResult, runLoad } from './load.ts';
 import { progress } from './processes.ts';
+import { runWrk } from './wrk.ts';
 
 export interface ThroughputOptions {
   label: string;
@@ -18,6 +19,7 @@ export interface ThroughputOptions {
   server: string;
   /** Every body must be new (the connector); the bare baseline does not care. */
   freshBodies: boolean;
+  generator: 'wrk' | 'autocannon';
 }
 
 export interface ThroughputResult extends LoadResult {
@@ -34,12 +36,13 @@ export interface ThroughputResult extends LoadResult {
  * then the measured run, same generator and settings for every server.
  */
 export async function measureThroughput(o: ThroughputOptions): Promise<ThroughputResult> {
-  const warmup = await runLoad({ url: o.url, connections: o.connections, durationSeconds: o.warmupSeconds, bodies: await o.warmupBodies() });
+  const load = o.generator === 'wrk' ? runWrk : runLoad;
+  const warmup = await load({ url: o.url, connections: o.connections, durationSeconds: o.warmupSeconds, bodies: await o.warmupBodies() });
   // The warm-up's best full second, not its mean: a cold server starts slow (PostgreSQL warmed
   // from ~550 to ~1,150 req/s once), and too few bodies would turn the rest into dedupe hits.
   const fullSeconds = warmup.responsesBySecond.slice(0, Math.max(1, Math.floor(warmup.seconds)));
   const bodies = await o.measuredBodies(Math.max(warmup.reqPerSec, ...fullSeconds));
-  const measured = await runLoad({
+  const measured = await load({
     url: o.url,
     connections: o.connections,
     durationSeconds: o.durationSeconds,

@@ -1,3 +1,5 @@
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createBackgroundWorkers, openTenantStore } from '../connector.ts';
 import { createLogger } from '../logger.ts';
@@ -7,7 +9,11 @@ import type { BackgroundThreadData, FromBackground, ToBackground } from './backg
 const { config, tuning } = workerData as BackgroundThreadData;
 const port = parentPort!;
 const post = (message: FromBackground) => port.postMessage(message);
+/** Between normal (0) and idle-only (19): the background still gets a fair share under full load. */
+const BACKGROUND_NICE = 10;
 const log = createLogger(config.logLevel).child({ thread: 'background' });
+
+lowerThisThreadsPriority();
 
 try {
   const { store, tenants } = await openTenantStore(config);
@@ -30,4 +36,18 @@ try {
 } catch (error) {
   post({ kind: 'failed', message: error instanceof Error ? error.message : String(error) });
   port.close();
+}
+
+/**
+ * Executes are what Journey Builder waits for; sending and write-back can lag a few seconds
+ * without harm (everything is queued durably). On Linux, nice is per thread: this one yields
+ * the CPU to the HTTP thread when both want it, and has it all when executes are idle.
+ */
+function lowerThisThreadsPriority(): void {
+  try {
+    const threadId = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    setPriority(threadId, BACKGROUND_NICE);
+  } catch (error) {
+    log.debug({ err: error }, 'background thread keeps the normal priority (not Linux, or not allowed)');
+  }
 }

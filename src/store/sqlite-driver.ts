@@ -1,0 +1,110 @@
+import type SQLite from 'better-sqlite3';
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type Driver,
+  type QueryResult,
+  SqliteDialect,
+  type SqliteDialectConfig,
+} from 'kysely';
+
+/** How long a statement waits for another connection's write lock before its error is raised. */
+const LOCK_WAIT_MS = 5_000;
+
+/**
+ * Kysely's SQLite dialect, but a statement that finds the database locked by another connection
+ * (the background thread's) waits asynchronously and tries again, instead of sleeping inside
+ * SQLite's busy handler. A busy handler's sleep blocks the whole event loop: every execute on
+ * the HTTP thread would stall behind one write of the dispatcher. The connection is opened with
+ * busy_timeout = 0 so SQLite reports the lock at once.
+ *
+ * Only SQLITE_BUSY is retried: the statement did not run, so trying it again is safe, inside a
+ * transaction too. SQLITE_BUSY_SNAPSHOT (a read transaction that must restart) is raised as is,
+ * as a busy handler would.
+ */
+export class AsyncRetrySqliteDialect extends SqliteDialect {
+  readonly #database: SQLite.Database | { prepare(sql: string): SQLite.Statement; close(): void };
+
+  constructor(config: SqliteDialectConfig & { database: { prepare(sql: string): SQLite.Statement; close(): void } }) {
+    super(config);
+    this.#database = config.database;
+  }
+
+  override createDriver(): Driver {
+    return new RetryingDriver(this.#database);
+  }
+}
+
+type StatementSource = { prepare(sql: string): SQLite.Statement; close(): void };
+
+class RetryingDriver implements Driver {
+  readonly #connection: RetryingConnection;
+  readonly #database: StatementSource;
+  /** SQLite has one connection here: callers queue for it (as Kysely's own driver does). */
+  #queue: Promise<void> = Promise.resolve();
+
+  constructor(database: StatementSource) {
+    this.#database = database;
+    this.#connection = new RetryingConnection(database);
+  }
+
+  async init(): Promise<void> {}
+
+  async acquireConnection(): Promise<DatabaseConnection> {
+    let release!: () => void;
+    const previous = this.#queue;
+    this.#queue = new Promise<void>((resolve) => (release = resolve));
+    await previous;
+    this.#connection.release = release;
+    return this.#connection;
+  }
+
+  async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin'));
+  }
+
+  async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('commit'));
+  }
+
+  async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('rollback'));
+  }
+
+  async releaseConnection(): Promise<void> {
+    this.#connection.release?.();
+  }
+
+  async destroy(): Promise<void> {
+    this.#database.close();
+  }
+}
+
+class RetryingConnection implements DatabaseConnection {
+  readonly #database: StatementSource;
+  release: (() => void) | undefined;
+
+  constructor(database: StatementSource) {
+    this.#database = database;
+  }
+
+  async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
+    const statement = this.#database.prepare(compiled.sql);
+    const parameters = compiled.parameters as unknown[];
+    const deadline = Date.now() + LOCK_WAIT_MS;
+    for (let waitMs = 1; ; waitMs = Math.min(waitMs * 2, 20)) {
+      try {
+        if (statement.reader) return { rows: statement.all(parameters) as R[] };
+        const { changes, lastInsertRowid } = statement.run(parameters);
+        return { numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid), rows: [] };
+      } catch (error) {
+        if ((error as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() >= deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, waitMs));
+      }
+    }
+  }
+
+  async *streamQuery(): AsyncIterableIterator<QueryResult<never>> {
+    throw new Error('streaming is not used with SQLite here');
+  }
+}
