@@ -17,8 +17,9 @@ export interface SimulatorsProcess {
   dataExtensionRows(key: string): Promise<Record<string, unknown>[]>;
 }
 
-export async function startSimulatorsProcess(): Promise<SimulatorsProcess> {
-  const child = startNode('simulators', 'src/sandbox/simulators-cli.ts');
+/** `args`: simulators-cli flags, e.g. ['--webhook-attempts', '12']. */
+export async function startSimulatorsProcess(args: string[] = []): Promise<SimulatorsProcess> {
+  const child = startNode('simulators', 'src/sandbox/simulators-cli.ts', { args });
   const endpoints = JSON.parse(await child.firstLine(60_000)) as SimulatorEndpoints;
   const infobip = endpoints.infobip.baseUrl;
   const sfmcOrigin = new URL(endpoints.sfmc.restBaseUrl).origin;

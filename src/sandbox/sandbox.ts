@@ -61,6 +61,8 @@ export interface SimulatorOptions {
   deliveryDelayMs?: number | [number, number];
   outcomes?: DeliveryOutcomeMix;
   seenRate?: number;
+  /** Delivery attempts per webhook batch (the simulator's default is 5, some 6 s of retrying). */
+  webhookAttempts?: number;
 }
 
 /** Both simulators, with credentials for one SFMC business unit and one Infobip account. */
@@ -84,6 +86,7 @@ export async function startSimulators(options: SimulatorOptions = {}): Promise<S
     ...(options.deliveryDelayMs !== undefined ? { deliveryDelayMs: options.deliveryDelayMs } : {}),
     ...(options.outcomes ? { outcomes: options.outcomes } : {}),
     ...(options.seenRate !== undefined ? { seenRate: options.seenRate } : {}),
+    ...(options.webhookAttempts !== undefined ? { webhookRetry: { maxAttempts: options.webhookAttempts } } : {}),
   });
   const sfmc = await startSfmcSimulator({ host, port: options.sfmcPort ?? 0, clients: [sfmcClient] });
   for (const de of reportDataExtensions) sfmc.createDataExtension(DEMO_MID, { key: de.defaultKey, name: de.name, fields: de.fields });

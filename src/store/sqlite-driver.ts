@@ -10,6 +10,8 @@ import {
 
 /** How long a statement waits for another connection's write lock before its error is raised. */
 const LOCK_WAIT_MS = 5_000;
+/** Another connection holds the write lock, or is recovering the WAL after a crash. */
+const RETRYABLE = new Set(['SQLITE_BUSY', 'SQLITE_BUSY_RECOVERY']);
 
 /**
  * Kysely's SQLite dialect, but a statement that finds the database locked by another connection
@@ -18,9 +20,10 @@ const LOCK_WAIT_MS = 5_000;
  * the HTTP thread would stall behind one write of the dispatcher. The connection is opened with
  * busy_timeout = 0 so SQLite reports the lock at once.
  *
- * Only SQLITE_BUSY is retried: the statement did not run, so trying it again is safe, inside a
- * transaction too. SQLITE_BUSY_SNAPSHOT (a read transaction that must restart) is raised as is,
- * as a busy handler would.
+ * Only "busy" codes whose statement did not run are retried, so trying again is safe, inside a
+ * transaction too. Transactions begin IMMEDIATE (they take the write lock at BEGIN): a deferred
+ * one that read first could fail to upgrade with SQLITE_BUSY_SNAPSHOT, which no retry of the
+ * statement can fix.
  */
 export class AsyncRetrySqliteDialect extends SqliteDialect {
   readonly #database: SQLite.Database | { prepare(sql: string): SQLite.Statement; close(): void };
@@ -60,7 +63,7 @@ class RetryingDriver implements Driver {
   }
 
   async beginTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('begin'));
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
   }
 
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
@@ -98,7 +101,7 @@ class RetryingConnection implements DatabaseConnection {
         const { changes, lastInsertRowid } = statement.run(parameters);
         return { numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid), rows: [] };
       } catch (error) {
-        if ((error as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() >= deadline) throw error;
+        if (!RETRYABLE.has((error as { code?: string }).code ?? '') || Date.now() >= deadline) throw error;
         await new Promise((resolve) => setTimeout(resolve, waitMs));
       }
     }
