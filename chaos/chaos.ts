@@ -37,6 +37,7 @@ async function main(): Promise<void> {
     const result = await runScenario(scenario, settings);
     results.push(result);
     process.stdout.write(`${summaryLine(result)}${kept(result) ? '' : '  <-- BROKEN'}\n`);
+    for (const crash of result.crashes) progress(`${scenario.name}: ${crash}`);
     const log = Object.entries(result.connectorLog);
     if (log.length) progress(`${scenario.name}: connector log ${JSON.stringify(Object.fromEntries(log.slice(0, 12)))}`);
   }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { type BenchDatabase, type BenchDialect, createBenchDatabase } from '../bench/database.ts';
-import { type NodeChild, sleep, startNode, waitFor } from '../bench/processes.ts';
+import { type NodeChild, progress, sleep, startNode, waitFor } from '../bench/processes.ts';
 import { type SimulatorsProcess, startSimulatorsProcess } from '../bench/simulators.ts';
 import { createDemoTenant, freePort, type SandboxInfo } from '../src/sandbox/sandbox.ts';
 import { TcpProxy } from './tcp-proxy.ts';
@@ -27,6 +27,8 @@ export interface RigOptions {
 interface Instance {
   port: number;
   child: NodeChild | undefined;
+  /** Set while a kill of ours is under way, so its exit is not taken for a crash. */
+  killing: boolean;
 }
 
 /**
@@ -44,6 +46,9 @@ export class ChaosRig {
   readonly #env: NodeJS.ProcessEnv;
   /** Log counts of instances already killed (a restarted instance is a new child). */
   readonly #pastLogs: Record<string, number> = {};
+  /** Exits nobody asked for, with the last lines the process wrote: each one breaks the promise. */
+  readonly crashes: string[] = [];
+  #stopping = false;
 
   private constructor(simulators: SimulatorsProcess, database: BenchDatabase, proxy: TcpProxy | undefined, instances: Instance[], env: NodeJS.ProcessEnv) {
     this.simulators = simulators;
@@ -77,7 +82,7 @@ export class ChaosRig {
       NODE_OPTIONS: undefined,
     };
     const instances: Instance[] = [];
-    for (let i = 0; i < options.instances; i++) instances.push({ port: await freePort(HOST), child: undefined });
+    for (let i = 0; i < options.instances; i++) instances.push({ port: await freePort(HOST), child: undefined, killing: false });
     const first = `http://${HOST}:${instances[0]!.port}`;
     const rig = new ChaosRig(simulators, database, proxy, instances, env);
     for (let i = 0; i < instances.length; i++) await rig.startInstance(i);
@@ -106,16 +111,30 @@ export class ChaosRig {
     });
     await Promise.race([waitFor(`connector ${i} /health`, async () => (await fetch(`${publicUrl}/health`)).status === 200, 60_000, 50), exitedEarly]);
     exitedEarly.catch(() => undefined);
+    void child.exited.then((code) => this.#onExit(i, child, code));
+  }
+
+  /** A connector that dies on its own is a finding: it is recorded and started again. */
+  #onExit(i: number, child: NodeChild, code: number | string): void {
+    const instance = this.#instances[i]!;
+    if (this.#stopping || instance.killing || instance.child !== child) return;
+    this.crashes.push(`instance ${i} exited (${code}):\n${child.tail()}`);
+    progress(`  instance ${i} CRASHED (${code}); starting it again. Its last output:\n${child.tail()}`);
+    addCounts(this.#pastLogs, child.logCounts());
+    instance.child = undefined;
+    void this.startInstance(i).catch((error: unknown) => progress(`  instance ${i} did not start again: ${(error as Error).message}`));
   }
 
   /** SIGKILL: no shutdown hook runs, in-flight requests and leases are simply abandoned. */
   async kill(i: number): Promise<void> {
     const child = this.#instances[i]!.child;
     if (!child) return;
+    this.#instances[i]!.killing = true;
     process.kill(child.pid, 'SIGKILL');
     await child.exited;
     addCounts(this.#pastLogs, child.logCounts());
     this.#instances[i]!.child = undefined;
+    this.#instances[i]!.killing = false;
   }
 
   /** Ids of the messages leased for sending at this instant: what a kill now could send twice. */
@@ -146,6 +165,7 @@ export class ChaosRig {
   }
 
   async stop(): Promise<void> {
+    this.#stopping = true;
     for (const instance of this.#instances) await instance.child?.stop();
     await this.proxy?.close();
     await this.simulators.child.stop();

@@ -21,6 +21,8 @@ export interface ScenarioResult {
   allowedDuplicates: number;
   /** Warnings and errors the connectors logged, by message. */
   connectorLog: Record<string, number>;
+  /** Connector processes that died without being killed, with their last output. */
+  crashes: string[];
 }
 
 export interface Scenario {
@@ -61,7 +63,7 @@ export async function runScenario(scenario: Scenario, settings: ChaosSettings): 
       tally = await settle(rig.simulators, driver.accepted, SETTLE_MS);
     }
     const { accepted: _accepted, ...driverCounts } = driver;
-    return { scenario: scenario.name, contacts: settings.contacts, tally, driver: driverCounts, injected, allowedDuplicates, connectorLog: rig.logCounts() };
+    return { scenario: scenario.name, contacts: settings.contacts, tally, driver: driverCounts, injected, allowedDuplicates, connectorLog: rig.logCounts(), crashes: [...rig.crashes] };
   } finally {
     await rig.stop();
   }
@@ -70,7 +72,7 @@ export async function runScenario(scenario: Scenario, settings: ChaosSettings): 
 /** The one line per scenario the issue asks for, then what was injected and the other counts. */
 export function summaryLine(r: ScenarioResult): string {
   const t = r.tally;
-  const extra = { ...r.injected, allowedDuplicates: r.allowedDuplicates, wrongReports: t.wrongReports, retries: r.driver.retries, serverErrors: r.driver.serverErrors, gaveUp: r.driver.gaveUp, unexpected: t.unexpected };
+  const extra = { ...r.injected, crashes: r.crashes.length, allowedDuplicates: r.allowedDuplicates, wrongReports: t.wrongReports, retries: r.driver.retries, serverErrors: r.driver.serverErrors, gaveUp: r.driver.gaveUp, unexpected: t.unexpected };
   return (
     `scenario=${r.scenario} contacts=${r.contacts} accepted=${t.accepted} sent=${t.sent} duplicates=${t.duplicates} lost=${t.lost} reports=${t.reports}` +
     ` | ${Object.entries(extra).map(([k, v]) => `${k}=${v}`).join(' ')}`
@@ -80,5 +82,5 @@ export function summaryLine(r: ScenarioResult): string {
 /** The promise: all accepted, none lost, every report right, no duplicate the design could avoid. */
 export function kept(r: ScenarioResult): boolean {
   const t = r.tally;
-  return t.accepted === r.contacts && t.lost === 0 && t.reports === t.accepted && t.wrongReports === 0 && t.duplicates <= r.allowedDuplicates;
+  return r.crashes.length === 0 && t.accepted === r.contacts && t.lost === 0 && t.reports === t.accepted && t.wrongReports === 0 && t.duplicates <= r.allowedDuplicates;
 }

@@ -74,6 +74,12 @@ function withStatementCache(sqlite: SQLite.Database): { close(): void; prepare(s
 /** A schema other than `public` is chosen in the URL: `?options=-c%20search_path%3Dmy_schema`. */
 function openPostgres(url: string): Store {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // A client whose connection dies (the server restarted, a network cut) emits 'error': the pool
+  // listens only while the client is idle, and an unheard 'error' ends the process. Queries on
+  // the dead connection fail on their own and are handled where they are made; the pool drops
+  // the client and connects anew.
+  pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: 'postgres', close: () => db.destroy() };
 }
