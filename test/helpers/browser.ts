@@ -34,3 +34,56 @@ export async function activityFrame(page: Page): Promise<Frame> {
     await page.waitForTimeout(25);
   }
 }
+
+/** Types into the form field whose `data-field` is `path` (its input, textarea or select). */
+export async function fillField(frame: Frame, path: string, value: string): Promise<void> {
+  const control = frame.locator(`[data-field="${path}"] :is(input, textarea, select)`).first();
+  if ((await control.evaluate((e) => e.tagName)) === 'SELECT') await control.selectOption(value);
+  else await control.fill(value);
+}
+
+/** Ticks an SLDS checkbox or radio the way a user does: on its label (the input itself is visually hidden). */
+export async function tick(frame: Frame, inputId: string): Promise<void> {
+  await frame.click(`label[for="${inputId}"]`);
+}
+
+/** Adds one item to the list field `path` (buttons, segments, suggestions …). */
+export async function addItem(frame: Frame, path: string): Promise<void> {
+  await frame.click(`[data-field="${path}"] > button.mcr-add`);
+}
+
+/** The page's Journey Builder stand-in: what the activity triggered and saved. */
+export function savedActivities(page: Page): Promise<any[]> {
+  return page.evaluate(() => (window as any).journeyBuilder.saved);
+}
+
+/** Clicks the stand-in's Next/Done (Journey Builder's modal button, outside the activity's frame). */
+export async function clickNext(page: Page): Promise<void> {
+  await page.click('#jb-next');
+}
+
+/** Opens a new or saved activity in the stand-in and answers its frame. */
+export async function openActivity(page: Page, journeyBuilderUrl: string, query: string): Promise<Frame> {
+  await page.goto(`${journeyBuilderUrl}?${query}`);
+  return activityFrame(page);
+}
+
+/** Makes the activity's frame as tall as its content and saves a PNG of the modal (docs/screenshots/). */
+export async function screenshotModal(page: Page, frame: Frame, file: string): Promise<void> {
+  const height = await frame.evaluate(() => document.documentElement.scrollHeight);
+  await page.evaluate((h) => {
+    (document.getElementById('activity-frame') as HTMLIFrameElement).style.height = `${h}px`;
+  }, height);
+  await page.locator('#modal').screenshot({ path: file });
+  await page.evaluate(() => {
+    (document.getElementById('activity-frame') as HTMLIFrameElement).style.height = '';
+  });
+}
+
+/** Executes a saved activity through the stand-in (signed as Journey Builder signs) for one contact. */
+export async function executeSaved(journeyBuilderUrl: string, key: string, contact: Record<string, string>): Promise<{ status: number; body: Record<string, any> }> {
+  const response = await fetch(`${journeyBuilderUrl}/api/execute`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ key, contact }) });
+  const answer = (await response.json()) as { status: number; body: Record<string, any> };
+  if (response.status !== 200) throw new Error(`stand-in execute answered ${response.status}: ${JSON.stringify(answer)}`);
+  return answer;
+}
