@@ -11,6 +11,9 @@
 let ids = 0;
 const nextId = (name) => `f${++ids}-${String(name).replace(/[^\w-]/g, '-')}`;
 
+/** Appends the children that exist (optional parts are passed as undefined). */
+const append = (node, ...children) => node.append(...children.flat().filter((c) => c !== undefined && c !== null && c !== false));
+
 export function el(tag, attributes = {}, ...children) {
   const node = document.createElement(tag);
   for (const [k, v] of Object.entries(attributes)) {
@@ -21,7 +24,7 @@ export function el(tag, attributes = {}, ...children) {
     else if (k in node && typeof v !== 'string') node[k] = v;
     else node.setAttribute(k, v === true ? '' : v);
   }
-  for (const c of children.flat()) if (c !== undefined && c !== null && c !== false) node.append(c);
+  append(node, ...children);
   return node;
 }
 
@@ -110,12 +113,13 @@ function createField(def, context, prefix) {
   if (def.type === 'list' || def.type === 'object') return listField(field, def, context, prefix, id, label, hint);
   if (def.type === 'custom') {
     const custom = def.render({ id, describedBy, context, def });
-    node.append(label(custom.labelFor ?? id), el('div', { class: 'slds-form-element__control' }, custom.node), hint, help);
+    append(node, label(custom.labelFor ?? id), el('div', { class: 'slds-form-element__control' }, custom.node), hint, help);
     return Object.assign(field, { get: custom.get, set: custom.set, refresh: custom.refresh, control: custom.control });
   }
   if (def.type === 'checkbox') {
     const input = el('input', { type: 'checkbox', id, name: def.name, 'aria-describedby': describedBy });
-    node.append(
+    append(
+      node,
       el('div', { class: 'slds-form-element__control' },
         el('div', { class: 'slds-checkbox' }, input, el('label', { class: 'slds-checkbox__label', for: id }, el('span', { class: 'slds-checkbox_faux' }), el('span', { class: 'slds-form-element__label', text: def.label })))),
       hint,
@@ -139,15 +143,15 @@ function createField(def, context, prefix) {
     input = el('input', { class: 'slds-input', id, name: def.name, type: def.type === 'url' ? 'url' : def.type === 'number' ? 'text' : 'text', inputmode: def.type === 'number' ? 'numeric' : undefined, 'aria-describedby': describedBy, required: def.required, placeholder: def.placeholder });
   }
   const control = el('div', { class: 'slds-form-element__control' }, input);
-  node.append(label(id), control);
-  if (def.merge) control.append(mergePicker(input, context, def));
+  append(node, label(id), control);
+  if (def.merge) append(control, mergePicker(input, context, def));
   if (def.counter) {
     const counter = el('div', { class: 'mcr-counter', id: `${id}-counter`, 'aria-live': 'polite', 'data-counter': def.counter });
-    node.append(counter);
+    append(node, counter);
     field.refresh = () => context.count?.(def.counter, input.value, counter);
     input.addEventListener('input', field.refresh);
   }
-  node.append(hint, help);
+  append(node, hint, help);
   return Object.assign(field, {
     control: input,
     get: () => (input.value.trim() === '' ? undefined : input.value),
@@ -187,7 +191,7 @@ function listField(field, def, context, prefix, id, label, hint) {
   const addItem = (values) => {
     const index = items.length;
     const box = el('fieldset', { class: 'slds-box slds-box_x-small mcr-item', 'data-index': String(index) });
-    box.append(el('legend', { class: 'slds-text-title', text: single ? def.label : `${def.itemLabel ?? 'Item'} ${index + 1}` }));
+    append(box, el('legend', { class: 'slds-text-title', text: single ? def.label : `${def.itemLabel ?? 'Item'} ${index + 1}` }));
     const form = createForm(def.item, box, context, `${prefix}${def.name}.${index}.`);
     if (!single) {
       const remove = el('button', { type: 'button', class: 'slds-button slds-button_text-destructive mcr-remove', text: `Remove ${def.itemLabel ?? 'item'} ${index + 1}` });
@@ -197,11 +201,11 @@ function listField(field, def, context, prefix, id, label, hint) {
         setAll(all);
         context.onChange?.();
       });
-      box.append(remove);
+      append(box, remove);
     }
     const entry = { box, form };
     items.push(entry);
-    list.append(box);
+    append(list, box);
     if (values) form.set(values);
     else form.refresh();
     updateAdd();
@@ -223,7 +227,7 @@ function listField(field, def, context, prefix, id, label, hint) {
     entry.box.querySelector('input, select, textarea')?.focus();
     context.onChange?.();
   });
-  field.node.append(legend, list, add, hint, field.help);
+  append(field.node, legend, list, add, hint, field.help);
   setAll(undefined);
   const parse = (v) => {
     if (typeof v !== 'string') return v;
