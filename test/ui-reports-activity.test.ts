@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { Sandbox } from '../src/sandbox/sandbox.ts';
-import { clickNext, executeSaved, fillField, launchBrowser, openActivity, savedActivities } from './helpers/browser.ts';
+import { clickNext, executeSaved, fillField, launchBrowser, openActivity, savedActivities, screenshotModal } from './helpers/browser.ts';
 import { eventually } from './helpers/eventually.ts';
 import { startTestSandbox } from './helpers/sandbox.ts';
 
@@ -36,6 +36,7 @@ describe('Reports activity UI, in Chromium', () => {
     const jb = sandbox.info.journeyBuilderUrl;
     const message = await openActivity(page, jb, 'activity=message');
     await message.click('label[for="channel-sms"]');
+    if (process.env.MC_RELAY_UPDATE_SCREENSHOTS === '1') await screenshotModal(page, message, 'docs/screenshots/message-step1-channel.png');
     await clickNext(page);
     await message.waitForSelector('#step-message:not([hidden])');
     await fillField(message, 'text', 'Your parcel is on its way.');
@@ -49,6 +50,7 @@ describe('Reports activity UI, in Chromium', () => {
     await frame.selectOption('#message-activity', messageKey);
     assert.equal(await frame.textContent('#binding'), `{{Interaction.${messageKey}.messageId}}`);
     await frame.click('label[for="type-delivery"]');
+    if (process.env.MC_RELAY_UPDATE_SCREENSHOTS === '1') await screenshotModal(page, frame, 'docs/screenshots/reports.png');
     await clickNext(page);
     await page.waitForSelector('#result:not([hidden])');
     const reports = (await savedActivities(page)).at(-1);
