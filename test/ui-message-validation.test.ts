@@ -48,6 +48,19 @@ describe('Message activity UI: validation and counters, in Chromium', () => {
     assert.equal(await frame.isHidden('#step-message'), true);
   });
 
+  test('Back (clickedBack → prevStep → gotoStep) returns to the channel step; Next again keeps what was typed', async () => {
+    const frame = await channelForm('sms');
+    await fillField(frame, 'text', 'Kept');
+    await page.click('#jb-back');
+    await frame.waitForSelector('#step-channel:not([hidden])');
+    assert.equal(await page.getAttribute('#steps li[aria-current="step"]', 'aria-current'), 'step');
+    assert.equal(await page.textContent('#steps li[aria-current="step"]'), 'Channel');
+    await clickNext(page);
+    await frame.waitForSelector('#step-message:not([hidden])');
+    assert.equal(await frame.inputValue('[data-field="text"] textarea'), 'Kept');
+    assert.equal(await page.textContent('#jb-next'), 'Done');
+  });
+
   test('a required field left empty is named next to it, and focused', async () => {
     const frame = await channelForm('lms');
     await fillField(frame, 'text', 'Hello');

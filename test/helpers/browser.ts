@@ -81,9 +81,9 @@ export async function screenshotModal(page: Page, frame: Frame, file: string): P
 }
 
 /** Executes a saved activity through the stand-in (signed as Journey Builder signs) for one contact. */
-export async function executeSaved(journeyBuilderUrl: string, key: string, contact: Record<string, string>): Promise<{ status: number; body: Record<string, any> }> {
+export async function executeSaved(journeyBuilderUrl: string, key: string, contact: Record<string, string>): Promise<{ status: number; body: Record<string, any>; inArguments: Record<string, unknown>[] }> {
   const response = await fetch(`${journeyBuilderUrl}/api/execute`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ key, contact }) });
-  const answer = (await response.json()) as { status: number; body: Record<string, any> };
+  const answer = (await response.json()) as { status: number; body: Record<string, any>; inArguments: Record<string, unknown>[] };
   if (response.status !== 200) throw new Error(`stand-in execute answered ${response.status}: ${JSON.stringify(answer)}`);
   return answer;
 }
