@@ -4,7 +4,7 @@
 // and hands Journey Builder the inArguments execute reads.
 import { entryFields, isPhoneField, mergeFieldsIn, sampleValue, staleBindings } from '../shared/bindings.js';
 import { createForm, el } from '../shared/form-kit.js';
-import { on, startActivity, trigger } from '../shared/journey.js';
+import { ask, on, startActivity, trigger } from '../shared/journey.js';
 import { LMS_MAX_BYTES, lmsBytes, smsInfo, worstCaseSegments } from '/ui/shared/counters.js';
 import { channelForms } from './channels.js';
 import { features } from './features.js';
@@ -29,12 +29,17 @@ const state = {
   senderListeners: [],
 };
 
-async function api(path, options = {}) {
+async function api(path, options = {}, retried = false) {
   const response = await fetch(`${apiBase}${path}`, {
     method: options.body ? 'POST' : 'GET',
     headers: { authorization: `Bearer ${state.token}`, ...(options.body ? { 'content-type': 'application/json' } : {}) },
     body: options.body ? JSON.stringify(options.body) : undefined,
   });
+  // Journey Builder's user tokens expire (about 20 minutes): ask for a fresh one once, then retry.
+  if (response.status === 401 && !retried) {
+    state.token = (await ask('requestTokens', 'requestedTokens')).fuel2token;
+    return api(path, options, true);
+  }
   const body = await response.json().catch(() => ({}));
   return { ok: response.ok, status: response.status, body };
 }
