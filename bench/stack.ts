@@ -10,7 +10,7 @@ export interface Stack {
   dialect: BenchDialect;
   simulators: SimulatorsProcess;
   connector: NodeChild;
-  tenant: Omit<SandboxInfo, 'databaseUrl'>;
+  tenant: Omit<SandboxInfo, 'databaseUrl' | 'journeyBuilderUrl'>;
   /** Samples the connector's RSS for the life of the stack. */
   rss: RssSampler;
   /** Stops both processes and drops the store; answers what the connector logged (warn and up). */

@@ -14,21 +14,13 @@ import { messageStatus } from '../journey/message-status.ts';
 import type { Channel, Composed } from './channel.ts';
 import { envelopeRequestOptions, readEnvelopeResponse } from './envelope.ts';
 import { smsEnvelopeMessage, smsFamily } from './sms.ts';
+import { LMS_MAX_BYTES, lmsBytes } from '../text/lms-bytes.ts';
 
-/**
- * Korean carriers take an LMS of up to 2,000 bytes, counting a Korean (any non-ASCII) character as
- * 2 bytes and ASCII as 1 (their EUC-KR reckoning; a carrier rule, Infobip publishes no other).
- */
-export const LMS_MAX_BYTES = 2000;
+export { LMS_MAX_BYTES, lmsBytes };
+
 const TITLE_MAX = 66;
 /** An int32 that is 9 digits long: a leading zero would be lost in the integer Infobip takes. */
 const RESELLER_CODE = /^[1-9]\d{8}$/;
-
-export function lmsBytes(text: string): number {
-  let bytes = 0;
-  for (const ch of text) bytes += ch.codePointAt(0)! <= 0x7f ? 1 : 2;
-  return bytes;
-}
 
 interface LmsContent {
   text: string;

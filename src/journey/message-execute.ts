@@ -25,7 +25,7 @@ const rejected = (status: string): MessageExecuteAnswer => ({ messageId: '', mes
  * dispatcher sends later. Business errors are answers, not exceptions; a storage failure throws,
  * so the route answers 5xx and Journey Builder retries.
  */
-export async function executeMessage(tenant: Tenant, decoded: unknown, outbox: OutboxWriter): Promise<MessageExecuteAnswer> {
+export async function executeMessage(tenant: Tenant, decoded: unknown, outbox: Pick<OutboxWriter, 'store'>): Promise<MessageExecuteAnswer> {
   const parsed = parseExecutePayload(decoded);
   if (!parsed.ok) return rejected(`${messageStatus.invalidRequest}: ${parsed.problem}`);
   const { payload } = parsed;

@@ -8,6 +8,7 @@ import type { ConnectorConfig } from '../config.ts';
 import { type Connector, type ConnectorTuning, createConnector } from '../connector.ts';
 import { reportDataExtensions } from '../reports/data-extensions.ts';
 import { type DeliveryOutcomeMix, type InfobipSimulator, startInfobipSimulator } from './infobip/simulator.ts';
+import { startJourneyBuilderStandIn } from './journey-builder-standin/server.ts';
 import { type SfmcSimulator, startSfmcSimulator } from './sfmc/simulator.ts';
 
 export interface SandboxOptions {
@@ -40,6 +41,8 @@ export interface SandboxInfo {
   dataExtensions: Record<string, string>;
   webhooks: Record<string, string>;
   databaseUrl: string;
+  /** The Journey Builder stand-in: opens the activity UIs as Journey Builder does (`?activity=message`). */
+  journeyBuilderUrl: string;
 }
 
 export interface Sandbox {
@@ -118,7 +121,7 @@ export function simulatorEndpoints(simulators: Simulators): SimulatorEndpoints {
  * Creates the demo tenant through the connector's real admin API, pointed at the simulators,
  * and answers the sandbox description (without the database location).
  */
-export async function createDemoTenant(adminUrl: string, adminToken: string, endpoints: SimulatorEndpoints): Promise<Omit<SandboxInfo, 'databaseUrl'>> {
+export async function createDemoTenant(adminUrl: string, adminToken: string, endpoints: SimulatorEndpoints): Promise<Omit<SandboxInfo, 'databaseUrl' | 'journeyBuilderUrl'>> {
   const jwtSecret = newSecret();
   const response = await fetch(`${adminUrl}/tenants`, {
     method: 'POST',
@@ -182,12 +185,19 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const connector = await createConnector(config, options.log, options.tuning);
   await connector.listen();
   const described = await createDemoTenant(`${config.publicUrl}/admin`, adminToken, simulatorEndpoints(simulators));
+  const journeyBuilder = await startJourneyBuilderStandIn({
+    host,
+    activityUrls: { message: described.messageActivityUrl, reports: described.reportsActivityUrl },
+    jwtSecret: described.jwtSecret,
+    sfmc: described.sfmc,
+  });
   return {
-    info: { ...described, databaseUrl: config.databaseUrl },
+    info: { ...described, databaseUrl: config.databaseUrl, journeyBuilderUrl: journeyBuilder.url },
     connector,
     infobip: simulators.infobip,
     sfmc: simulators.sfmc,
     async close() {
+      await journeyBuilder.close();
       await connector.close();
       await simulators.close();
     },

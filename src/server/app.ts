@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { ServerContext } from './context.ts';
 import { activityRoutes } from './routes/activities.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { activityUiRoutes } from './routes/activity-ui.ts';
 import { healthRoutes } from './routes/health.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 
@@ -41,6 +42,7 @@ export function buildServer(ctx: ServerContext, log: Logger): FastifyInstance {
   });
 
   app.register(async (scope) => activityRoutes(scope, ctx));
+  app.register(async (scope) => activityUiRoutes(scope, ctx));
   app.register(async (scope) => webhookRoutes(scope, ctx));
   app.register(async (scope) => adminRoutes(scope, ctx), { prefix: '/admin' });
   app.register(async (scope) => healthRoutes(scope, ctx));

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import gsm7TablesJson from './gsm7-tables.json' with { type: 'json' };
 
 /**
  * The 3GPP TS 23.038 GSM 7-bit tables, loaded from gsm7-tables.json (a verbatim copy of the
@@ -49,9 +49,9 @@ function load(raw: Record<string, RawLanguage>, name: string): Gsm7Tables {
   };
 }
 
-// Read once at import: the file ships next to this module, and a broken copy should stop the
-// process at start-up rather than miscount messages later.
-const raw = JSON.parse(readFileSync(new URL('./gsm7-tables.json', import.meta.url), 'utf8')) as Record<string, RawLanguage>;
+// Imported (not read from disk) so the same module also runs in the activity UI's browser bundle;
+// a broken copy still stops the process at start-up rather than miscounting messages later.
+const raw = gsm7TablesJson as unknown as Record<string, RawLanguage>;
 
 const defaultTables = load(raw, 'default');
 if (!defaultTables.locking) throw new Error('gsm7-tables.json: default alphabet missing');

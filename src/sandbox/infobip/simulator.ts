@@ -13,6 +13,7 @@ import { SIMULATED_ENDPOINTS } from './endpoints.ts';
 import { acceptedStatus, sendRoute } from './send-route.ts';
 import type { DeliveryOutcomeMix, InfobipFaults, InfobipStats, SimMessage } from './types.ts';
 import { WebhookDispatcher, type WebhookRetry } from './webhook-dispatcher.ts';
+import { whatsappTemplatesRoute } from './whatsapp-templates.ts';
 
 export type { DeliveryOutcomeMix, InfobipFaults, InfobipStats, SimChannel, SimMessage } from './types.ts';
 export { SIMULATED_ENDPOINTS } from './endpoints.ts';
@@ -118,6 +119,7 @@ export async function startInfobipSimulator(opts: InfobipSimulatorOptions): Prom
   };
   // One encapsulated plugin per endpoint: each has its own error shape in its error handler.
   for (const endpoint of SIMULATED_ENDPOINTS) await app.register(sendRoute(endpoint, deps));
+  await app.register(whatsappTemplatesRoute(deps.apiKeys));
   await app.register(controlRoutes(control));
   await app.listen({ host, port: opts.port ?? 0 });
   const { port } = app.server.address() as AddressInfo;

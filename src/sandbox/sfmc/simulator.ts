@@ -19,6 +19,7 @@ import { notAuthorized, oauthError, restError } from './sfmc-errors.ts';
 import { StatsRecorder } from './stats.ts';
 import { buildValidators } from './swagger-schemas.ts';
 import { TokenStore } from './token-store.ts';
+import { registerUserinfoRoute } from './userinfo-route.ts';
 
 export type {
   DataExtensionDefinition,
@@ -94,7 +95,13 @@ export async function startSfmcSimulator(opts: SfmcSimulatorOptions): Promise<Sf
   });
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ message: `Not Found: ${req.method} ${req.url.split('?')[0]}` }));
 
-  await app.register(async (scope) => registerAuthRoutes(scope, ctx), { prefix: '/auth' });
+  await app.register(
+    async (scope) => {
+      registerAuthRoutes(scope, ctx);
+      registerUserinfoRoute(scope, ctx);
+    },
+    { prefix: '/auth' },
+  );
   await app.register(
     async (scope) => {
       registerAsyncRowsRoutes(scope, ctx);

@@ -5,7 +5,8 @@ import { executeMessage } from '../../journey/message-execute.ts';
 import { executeReports } from '../../journey/reports-execute.ts';
 import { activityBaseUrl } from '../../tenants/describe-tenant.ts';
 import type { ServerContext } from '../context.ts';
-import { activityIcon, placeholderPage } from './activity-assets.ts';
+import { activityIcon } from './activity-assets.ts';
+import { activityPage, uiSecurityHeaders } from './activity-ui.ts';
 
 interface ActivityParams {
   tenantKey: string;
@@ -39,7 +40,7 @@ export async function activityRoutes(app: FastifyInstance, ctx: ServerContext): 
     app.get<{ Params: ActivityParams }>(path, async (req, reply) => {
       const found = await resolve(req.params);
       if (!found) return reply.code(404).send({ error: 'not_found' });
-      return reply.type('text/html; charset=utf-8').send(placeholderPage(found.activity));
+      return uiSecurityHeaders(reply, ctx.allowPrivateUrls).type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(await activityPage(found.activity.id));
     });
   }
 

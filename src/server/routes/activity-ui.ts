@@ -1,0 +1,222 @@
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import { type Static, Type } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { request } from 'undici';
+import { allChannels } from '../../channels/registry.ts';
+import { executeMessage } from '../../journey/message-execute.ts';
+import { messageStatus } from '../../journey/message-status.ts';
+import { lookupDeliveryReport } from '../../reports/report-lookup.ts';
+import { UserTokenVerifier } from '../../sfmc/user-token.ts';
+import { defaultAccount, type Tenant } from '../../tenants/tenant.ts';
+import { browserModule } from '../../web/browser-modules.ts';
+import type { ServerContext } from '../context.ts';
+
+const webRoot = fileURLToPath(new URL('../../web/activities/', import.meta.url));
+const sldsRoot = fileURLToPath(new URL('../../../node_modules/@salesforce-ux/design-system/assets/', import.meta.url));
+const postmongerFile = fileURLToPath(new URL('../../../node_modules/postmonger/postmonger.js', import.meta.url));
+
+/**
+ * Where Journey Builder frames the activity UIs from. The sandbox (private URLs allowed) adds
+ * loopback, where the Journey Builder stand-in runs.
+ */
+export function frameAncestors(allowPrivateUrls: boolean): string {
+  const sfmc = "'self' https://*.exacttarget.com https://*.marketingcloudapps.com https://*.marketingcloudapis.com";
+  return allowPrivateUrls ? `${sfmc} http://127.0.0.1:* http://localhost:*` : sfmc;
+}
+
+/** No inline script or style anywhere in the UI: every script and style sheet is a file we serve. */
+export function uiSecurityHeaders(reply: FastifyReply, allowPrivateUrls: boolean): FastifyReply {
+  return reply
+    .header(
+      'content-security-policy',
+      `default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors ${frameAncestors(allowPrivateUrls)}`,
+    )
+    .header('x-content-type-options', 'nosniff')
+    .header('referrer-policy', 'no-referrer');
+}
+
+/** An activity's index.html (the Endpoint URL Journey Builder frames). */
+export async function activityPage(activityId: string): Promise<string> {
+  return readFile(`${webRoot}${activityId}/index.html`, 'utf8');
+}
+
+const InArguments = Type.Array(Type.Record(Type.String(), Type.Unknown()), { maxItems: 500 });
+const ValidateBody = Type.Object({ inArguments: InArguments }, { additionalProperties: false });
+const TestSendBody = Type.Object({ inArguments: InArguments, to: Type.String({ minLength: 3, maxLength: 32 }) }, { additionalProperties: false });
+const TemplatesQuery = Type.Object({ accountId: Type.Optional(Type.String({ maxLength: 100 })), sender: Type.String({ pattern: '^\\+?[1-9]\\d{5,14}$' }) });
+
+interface TenantParams {
+  tenantKey: string;
+}
+
+/** The messageStatus → the inArgument (form field) it is about, so the UI shows the error next to it. */
+const FIELD_OF_STATUS: Record<string, string> = {
+  [messageStatus.missingTrackClicks]: 'trackClicks',
+  [messageStatus.missingShortenUrl]: 'shortenUrl',
+  [messageStatus.missingPhone]: 'phone',
+  [messageStatus.invalidPhone]: 'phone',
+  [messageStatus.invalidTrackingUrlLength]: 'trackingUrl',
+  [messageStatus.invalidTextLength]: 'text',
+  [messageStatus.invalidTemplateName]: 'templateName',
+  [messageStatus.invalidScenarioKey]: 'scenarioKey',
+  [messageStatus.invalidPromotionalFlag]: 'label',
+  [messageStatus.invalidImageUrlLength]: 'imageUrl',
+  [messageStatus.invalidFrom]: 'sender',
+  [messageStatus.invalidCustomDomainLength]: 'customDomain',
+  [messageStatus.invalidButtonsFieldLength]: 'buttons',
+  [messageStatus.invalidButtonUrlLength]: 'buttonUrl',
+  [messageStatus.invalidButtonTextLength]: 'buttonText',
+  [messageStatus.invalidSchemeLength]: 'buttons',
+  [messageStatus.unknownChannel]: 'channel',
+  [messageStatus.unknownAccount]: 'accountId',
+  [messageStatus.invalidCallbackDataField]: 'callbackData',
+  [messageStatus.invalidCallbackDataLength]: 'callbackData',
+  [messageStatus.missingMergeField]: 'text',
+};
+
+/** `Error: Invalid request: card.title must …` names its argument first; other statuses are mapped. */
+export function fieldOfStatus(status: string): string | undefined {
+  const detail = status.startsWith(`${messageStatus.invalidRequest}: `) ? status.slice(messageStatus.invalidRequest.length + 2) : undefined;
+  if (detail) return /^([A-Za-z][\w.]*)/.exec(detail)?.[1];
+  const base = Object.keys(FIELD_OF_STATUS).find((s) => status === s || status.startsWith(`${s}:`));
+  return base ? FIELD_OF_STATUS[base] : undefined;
+}
+
+/** WhatsApp's template listing, reduced to what the form needs; only approved templates can be sent. */
+interface TemplateSummary {
+  name: string;
+  language: string;
+  category: string;
+  body: string;
+  bodyPlaceholders: number;
+  header?: { format: string; text?: string; placeholders: number };
+  buttons: { type: string; text: string; url?: string; dynamic: boolean }[];
+}
+
+const placeholderCount = (text: unknown) => (typeof text === 'string' ? new Set(text.match(/\{\{\d+\}\}/g) ?? []).size : 0);
+
+function summariseTemplate(t: Record<string, any>): TemplateSummary {
+  const s = (t.structure ?? {}) as Record<string, any>;
+  const header = s.header as Record<string, any> | undefined;
+  return {
+    name: String(t.name),
+    language: String(t.language),
+    category: String(t.category ?? ''),
+    body: String(s.body?.text ?? ''),
+    bodyPlaceholders: placeholderCount(s.body?.text),
+    ...(header ? { header: { format: String(header.format), ...(header.text ? { text: String(header.text) } : {}), placeholders: placeholderCount(header.text) } } : {}),
+    buttons: ((s.buttons ?? []) as Record<string, any>[]).map((b) => ({
+      type: String(b.type),
+      text: String(b.text ?? ''),
+      ...(b.url ? { url: String(b.url) } : {}),
+      dynamic: b.type === 'QUICK_REPLY' || b.type === 'COPY_CODE' || (b.type === 'URL' && placeholderCount(b.url) > 0),
+    })),
+  };
+}
+
+/**
+ * The activity UIs' static files (`/ui/…`: pages' scripts, SLDS, Postmonger, the shared counting
+ * modules) and the Message activity UI's backend, `/t/{tenantKey}/activities/message/api/…`:
+ * the tenant's channels and accounts, WhatsApp templates, validation with execute's own rules,
+ * and test sends. API calls carry the Journey Builder user's token (`Authorization: Bearer
+ * <fuel2token>`), verified against SFMC for the tenant's MID.
+ */
+export async function activityUiRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
+  const verifier = new UserTokenVerifier();
+  const cspOnFiles = (_req: FastifyRequest, reply: FastifyReply, payload: unknown, done: (err: null, payload: unknown) => void) => {
+    uiSecurityHeaders(reply, ctx.allowPrivateUrls);
+    done(null, payload);
+  };
+
+  await app.register(async (scope) => {
+    scope.addHook('onSend', cspOnFiles);
+    await scope.register(fastifyStatic, { root: webRoot, prefix: '/ui/activities/', index: false, maxAge: 0 });
+    await scope.register(fastifyStatic, { root: sldsRoot, prefix: '/ui/slds/', decorateReply: false, maxAge: '1d' });
+    scope.get('/ui/postmonger.js', async (_req, reply) => reply.type('text/javascript; charset=utf-8').send(await readFile(postmongerFile, 'utf8')));
+    scope.get<{ Params: { name: string } }>('/ui/shared/:name', async (req, reply) => {
+      const module = browserModule(req.params.name);
+      if (!module) return reply.code(404).send({ error: 'not_found' });
+      return reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(await module);
+    });
+  });
+
+  await app.register(
+    async (api) => {
+      api.decorateRequest('tenant', null);
+      api.addHook('preHandler', async (req: FastifyRequest<{ Params: TenantParams }>, reply) => {
+        const tenant = await ctx.tenants.byUrlKey(req.params.tenantKey);
+        const token = /^Bearer\s+(\S{8,2048})$/i.exec(req.headers.authorization ?? '')?.[1];
+        if (!tenant || !token || !(await verifier.belongsTo(tenant, token))) {
+          return reply.code(401).send({ error: 'unauthorized', message: "open this activity from Journey Builder: the user's Marketing Cloud token was missing, expired or of another business unit" });
+        }
+        (req as FastifyRequest & { tenant: Tenant }).tenant = tenant;
+      });
+      const tenantOf = (req: FastifyRequest) => (req as FastifyRequest & { tenant: Tenant }).tenant;
+
+      api.get('/context', async (req) => {
+        const tenant = tenantOf(req);
+        return {
+          tenant: { name: tenant.name, defaultCountry: tenant.settings.defaultCountry ?? null },
+          // A channel is offered when the tenant can send on it: it has the channel's sender, or the channel needs none.
+          channels: allChannels()
+            .filter((c) => !c.senderRequired || tenant.settings.senders[c.senderKind] !== undefined)
+            .map((c) => ({ id: c.id, name: c.name, urlTracking: c.urlTracking, defaultSender: tenant.settings.senders[c.senderKind] ?? null })),
+          accounts: tenant.accounts.map((a) => ({ id: a.id, name: a.name, isDefault: a.id === defaultAccount(tenant)?.id })),
+        };
+      });
+
+      api.get<{ Querystring: Static<typeof TemplatesQuery> }>('/whatsapp-templates', { schema: { querystring: TemplatesQuery } }, async (req, reply) => {
+        const tenant = tenantOf(req);
+        const account = req.query.accountId ? tenant.accounts.find((a) => a.id === req.query.accountId) : defaultAccount(tenant);
+        if (!account) return reply.code(400).send({ error: 'invalid_request', field: 'accountId', message: 'accountId is not an Infobip account of this tenant' });
+        const sender = req.query.sender.replace(/^\+/, '');
+        try {
+          const response = await request(new URL(`/whatsapp/2/senders/${encodeURIComponent(sender)}/templates`, account.baseUrl), {
+            headers: { authorization: `App ${account.apiKey}`, accept: 'application/json' },
+            headersTimeout: 15_000,
+            bodyTimeout: 15_000,
+          });
+          const body = (await response.body.json().catch(() => undefined)) as { templates?: Record<string, any>[] } | undefined;
+          if (response.statusCode !== 200 || !Array.isArray(body?.templates)) {
+            return reply.code(502).send({ error: 'infobip_error', field: 'templateName', message: `Infobip answered ${response.statusCode} to the template list of sender ${sender}` });
+          }
+          return { templates: body.templates.filter((t) => t.status === 'APPROVED').map(summariseTemplate) };
+        } catch {
+          return reply.code(502).send({ error: 'infobip_unreachable', field: 'templateName', message: 'Infobip could not be reached for the template list; try again' });
+        }
+      });
+
+      api.post<{ Body: Static<typeof ValidateBody> }>('/validate', { schema: { body: ValidateBody } }, async (req) => {
+        // Execute itself, with a store that keeps nothing: the UI gets exactly the answer a contact would.
+        let stored: { payload: string } | undefined;
+        const answer = await executeMessage(tenantOf(req), executeBody(req.body.inArguments, 'validate'), {
+          store: async (row) => {
+            stored = row;
+            return row.id;
+          },
+        });
+        if (!answer.messageId) return { ok: false, messageStatus: answer.messageStatus, field: fieldOfStatus(answer.messageStatus) ?? null };
+        return { ok: true, messageStatus: answer.messageStatus, payload: stored ? JSON.parse(stored.payload) : null };
+      });
+
+      api.post<{ Body: Static<typeof TestSendBody> }>('/test-send', { schema: { body: TestSendBody } }, async (req) => {
+        // The typed number replaces the contact's phone fields; the rest goes through the real pipeline.
+        const inArguments = [{ phone: req.body.to }, ...req.body.inArguments.filter((entry) => !Object.keys(entry).some((k) => k === 'phone' || k.startsWith('phone.')))];
+        const answer = await executeMessage(tenantOf(req), executeBody(inArguments, `test-send-${randomUUID()}`), ctx.outbox);
+        if (!answer.messageId) return { ok: false, messageStatus: answer.messageStatus, field: fieldOfStatus(answer.messageStatus) ?? null };
+        return { ok: true, messageId: answer.messageId, messageStatus: answer.messageStatus };
+      });
+
+      api.get<{ Params: TenantParams & { messageId: string } }>('/test-send/:messageId', async (req) => lookupDeliveryReport(ctx.store.db, tenantOf(req).id, req.params.messageId));
+    },
+    { prefix: '/t/:tenantKey/activities/message/api' },
+  );
+}
+
+/** An execute body as Journey Builder would send it, for one sample contact. */
+function executeBody(inArguments: Record<string, unknown>[], activityId: string) {
+  return { inArguments, activityId, keyValue: 'activity-ui-sample-contact' };
+}

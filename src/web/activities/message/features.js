@@ -1,0 +1,73 @@
+// The guide's "Additional features", shared by the channels: one entry per feature, with the
+// channels it applies to and its fields (field names are the inArguments execute reads:
+// journey/url-tracking.ts, journey/activity-options.ts, journey/callback-data.ts,
+// journey/message-execute.ts). A new feature is one more entry here.
+
+/** Channels with two-way messaging (the guide's "Trigger event on response"). */
+const TWO_WAY = new Set(['sms', 'mms', 'rcs', 'viber', 'whatsapp']);
+
+export const features = [
+  {
+    id: 'urlTracking',
+    label: 'URL shortening & tracking',
+    appliesTo: (channel) => channel.urlTracking,
+    fields: [
+      { name: 'urlShortening', label: 'Shorten and track URLs in the message', type: 'checkbox' },
+      // Execute wants both flags given explicitly once the feature is on (the guide's "Missing … flag").
+      { name: 'shortenUrl', label: 'Shorten URLs', type: 'checkbox', explicit: true, default: true, when: (v) => v.urlShortening === true },
+      { name: 'trackClicks', label: 'Track clicks', type: 'checkbox', explicit: true, default: true, when: (v) => v.urlShortening === true },
+      { name: 'removeProtocol', label: 'Remove https:// from URLs', type: 'checkbox', when: (v) => v.urlShortening === true },
+      { name: 'customDomain', label: 'Custom domain', type: 'text', placeholder: 'go.example.com', when: (v) => v.urlShortening === true },
+      { name: 'trackingUrl', label: 'Click notification URL', type: 'url', when: (v) => v.urlShortening === true },
+    ],
+  },
+  {
+    id: 'speedLimit',
+    label: 'Sending speed limit',
+    appliesTo: () => true,
+    fields: [
+      { name: 'speedLimit.enabled', label: 'Limit the sending speed', type: 'checkbox', help: 'Set per journey version and activity.' },
+      { name: 'speedLimit.amount', label: 'Messages', type: 'number', required: true, when: (v) => v['speedLimit.enabled'] === true, help: '1 to 100,000.' },
+      { name: 'speedLimit.timeUnit', label: 'per', type: 'select', required: true, options: [['MINUTE', 'minute'], ['HOUR', 'hour'], ['DAY', 'day']], when: (v) => v['speedLimit.enabled'] === true },
+    ],
+  },
+  {
+    id: 'triggerEvent',
+    label: 'Trigger Event on Response',
+    appliesTo: (channel) => TWO_WAY.has(channel.id),
+    fields: [
+      { name: 'triggerEventOnResponse', label: 'Replies fire a journey event (two-way)', type: 'checkbox' },
+      { name: 'eventDefinitionKey', label: "Wait Until Event's event definition key", type: 'text', required: true, when: (v) => v.triggerEventOnResponse === true },
+    ],
+  },
+  {
+    id: 'callbackData',
+    label: 'Custom callback data',
+    appliesTo: () => true,
+    fields: [
+      {
+        name: 'callbackData',
+        label: 'Callback data fields',
+        type: 'list',
+        itemLabel: 'field',
+        help: 'Free text or merge fields; reserved names (ActivityId, BulkId, From, Message, JourneyName, ContactKey, MID, VersionId, VersionNumber, TemplateName) are refused. At most 4,000 characters in all.',
+        item: [
+          { name: 'name', label: 'Field name', type: 'text', required: true },
+          { name: 'value', label: 'Field value', type: 'text', required: true, merge: true },
+        ],
+        toArguments: (list = []) => Object.fromEntries(list.map((f) => [`callbackData.${f.name}`, f.value])),
+        fromArguments: (args) => [...args].filter(([k]) => k.startsWith('callbackData.')).map(([k, v]) => ({ name: k.slice('callbackData.'.length), value: v })),
+      },
+    ],
+  },
+  {
+    id: 'dataExtension',
+    label: 'Custom data extension',
+    // The guide offers it for API Event entry sources only.
+    appliesTo: (_channel, entry) => entry.type === 'APIEvent',
+    fields: [
+      { name: 'dataExtension.key', label: 'Data extension external key', type: 'text' },
+      { name: 'dataExtension.contactKeyField', label: 'Contact key column', type: 'text', placeholder: 'ContactKey', when: (v) => Boolean(v['dataExtension.key']) },
+    ],
+  },
+];

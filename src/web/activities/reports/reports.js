@@ -1,0 +1,77 @@
+// The Reports activity's configuration UI: pick one of this journey's mc-relay Message activities
+// (from requestInteraction) and the report to fetch; the binding of its messageId
+// (`{{Interaction.<activityKey>.messageId}}`) is written for the marketer.
+import { el } from '../shared/form-kit.js';
+import { on, startActivity, trigger } from '../shared/journey.js';
+
+const $ = (id) => document.getElementById(id);
+/** The report types, as the `reportType` inArgument names them. */
+const REPORT_TYPES = [
+  ['delivery', 'Delivery report', 'Delivered, rejected or seen (statusName, statusGroupName, errorName, doneAt, sentAt, seenAt).'],
+  ['click', 'URL tracking', 'Whether a link in the message was clicked.'],
+  ['reply', 'Reply', "The contact's reply (two-way channels)."],
+];
+const messageBase = new URL(location.pathname.replace(/\/activities\/reports\/.*$/, '/activities/message/'), location.origin).href;
+const bindingOf = (key) => `{{Interaction.${key}.messageId}}`;
+let payload;
+
+/** Only our Message activities: their execute URL is this tenant's Message activity. */
+const messageActivities = (interaction) =>
+  (interaction?.activities ?? []).filter((a) => String(a.arguments?.execute?.url ?? '').startsWith(messageBase));
+
+function render(activities, saved) {
+  const select = $('message-activity');
+  select.replaceChildren(
+    el('option', { value: '', text: activities.length ? 'Choose a Message activity…' : 'No mc-relay Message activity in this journey yet' }),
+    ...activities.map((a) => el('option', { value: a.key, text: a.name ? `${a.name} (${a.key})` : a.key })),
+  );
+  const savedKey = /^\{\{Interaction\.([^.]+)\.messageId\}\}$/.exec(saved.get('messageId') ?? '')?.[1];
+  if (savedKey && !activities.some((a) => a.key === savedKey)) showError(`The saved Message activity ${savedKey} is no longer in this journey: choose another.`);
+  else select.value = savedKey ?? (activities.length === 1 ? activities[0].key : '');
+  const type = saved.get('reportType') ?? 'delivery';
+  $('report-types').replaceChildren(
+    ...REPORT_TYPES.map(([value, label, help]) =>
+      el('div', { class: 'slds-radio' },
+        el('input', { type: 'radio', id: `type-${value}`, name: 'reportType', value, checked: value === type, 'aria-describedby': `type-${value}-help` }),
+        el('label', { class: 'slds-radio__label', for: `type-${value}` }, el('span', { class: 'slds-radio_faux' }), el('span', { class: 'slds-form-element__label', text: label })),
+        el('div', { class: 'slds-form-element__help mcr-hint', id: `type-${value}-help`, text: help }))),
+  );
+  updateBinding();
+}
+
+function updateBinding() {
+  const key = $('message-activity').value;
+  $('binding').textContent = key ? bindingOf(key) : '—';
+}
+
+function showError(message) {
+  const help = $('message-activity-error');
+  help.textContent = message ?? '';
+  help.hidden = !message;
+  $('message-activity').closest('.slds-form-element').classList.toggle('slds-has-error', Boolean(message));
+}
+
+on('clickedNext', () => {
+  const key = $('message-activity').value;
+  if (!key) {
+    showError('Choose the Message activity whose report you want');
+    $('message-activity').focus();
+    trigger('ready');
+    return;
+  }
+  const reportType = document.querySelector('input[name="reportType"]:checked')?.value ?? 'delivery';
+  payload.arguments.execute.inArguments = [{ messageId: bindingOf(key) }, { reportType }];
+  payload.metaData = { ...payload.metaData, isConfigured: true };
+  trigger('updateActivity', payload);
+});
+$('message-activity').addEventListener('change', () => {
+  showError(undefined);
+  updateBinding();
+});
+
+const started = await startActivity();
+payload = started.payload;
+const saved = new Map((payload.arguments?.execute?.inArguments ?? []).flatMap((entry) => Object.entries(entry)));
+render(messageActivities(started.interaction), saved);
+trigger('updateButton', { button: 'next', text: 'done', enabled: true });
+$('app').setAttribute('aria-busy', 'false');

@@ -1,0 +1,34 @@
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+/**
+ * Server modules the activity UIs run in the browser too, so the UI counts and checks exactly as
+ * execute does (one implementation, no copy). Each is bundled once, on first request, into an ES
+ * module with esbuild (already installed as tsx's compiler). Entry points are pure modules: no
+ * Node built-ins.
+ */
+const ENTRIES: Record<string, string> = {
+  'counters.js': fileURLToPath(new URL('./shared/counters.ts', import.meta.url)),
+};
+
+const built = new Map<string, Promise<string>>();
+
+export function browserModuleNames(): string[] {
+  return Object.keys(ENTRIES);
+}
+
+/** The bundled module's JavaScript, or undefined for a name that is not shared. */
+export function browserModule(name: string): Promise<string> | undefined {
+  const entry = ENTRIES[name];
+  if (!entry) return undefined;
+  let module = built.get(name);
+  if (!module) {
+    module = build({ entryPoints: [entry], bundle: true, format: 'esm', platform: 'browser', target: 'es2022', write: false, minify: true }).then(
+      (result) => result.outputFiles[0]!.text,
+    );
+    // A failed build is not cached: the next request tries again (and the error reaches the log).
+    module.catch(() => built.delete(name));
+    built.set(name, module);
+  }
+  return module;
+}

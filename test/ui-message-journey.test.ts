@@ -1,0 +1,103 @@
+// The Message activity UI and its journey: the recipient's phone fields in the marketer's order
+// (the first populated one is used), a copied journey's stale entry-source bindings detected and
+// re-bound, and a test send to a typed number through the real pipeline.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Frame, Page } from 'playwright-core';
+import type { Sandbox } from '../src/sandbox/sandbox.ts';
+import { clickNext, executeSaved, fillField, launchBrowser, openActivity, savedActivities } from './helpers/browser.ts';
+import { eventually } from './helpers/eventually.ts';
+import { startTestSandbox } from './helpers/sandbox.ts';
+
+const OLD_EVENT = 'DEAudience-2f6c1a0e-54b1-4c1e-9d27-5a1b7e0c9d11';
+const NEW_EVENT = 'DEAudience-9a8b7c6d-0000-4e5f-8a9b-123456789abc';
+const flat = (activity: any) => Object.fromEntries(activity.arguments.execute.inArguments.flatMap((e: object) => Object.entries(e)));
+
+describe('Message activity UI in its journey, in Chromium', () => {
+  let sandbox: Sandbox;
+  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let page: Page;
+
+  before(async () => {
+    sandbox = await startTestSandbox('sqlite', { outcomes: { delivered: 1, undeliverable: 0, expired: 0, rejected: 0 } });
+    browser = await launchBrowser();
+    page = await browser.context.newPage();
+  });
+  after(async () => {
+    await browser?.close();
+    await sandbox?.close();
+  });
+
+  async function smsForm(query = 'activity=message'): Promise<Frame> {
+    const frame = await openActivity(page, sandbox.info.journeyBuilderUrl, query);
+    await frame.click('label[for="channel-sms"]');
+    await clickNext(page);
+    await frame.waitForSelector('#step-message:not([hidden])');
+    return frame;
+  }
+  async function done(): Promise<any> {
+    await clickNext(page);
+    await page.waitForSelector('#result:not([hidden])');
+    return (await savedActivities(page)).at(-1);
+  }
+
+  test('phone fields keep the chosen order; execute sends to the first populated one', async () => {
+    const frame = await smsForm();
+    await fillField(frame, 'text', 'Your order ships today.');
+    await frame.click('[data-up="1"]');
+    assert.deepEqual(await frame.locator('#phones .slds-form-element__label').allTextContents(), ['1. HomePhone', '2. MobilePhone']);
+    const saved = await done();
+    const phones = saved.arguments.execute.inArguments.flatMap((e: object) => Object.keys(e)).filter((k: string) => k.startsWith('phone.'));
+    assert.deepEqual(phones, ['phone.HomePhone', 'phone.MobilePhone']);
+
+    const both = await executeSaved(sandbox.info.journeyBuilderUrl, saved.key, { ContactKey: 'c-1', FirstName: 'Ada', MobilePhone: '+4915110000011', HomePhone: '+4915110000022', OrderNumber: 'A-1' });
+    const onlyMobile = await executeSaved(sandbox.info.journeyBuilderUrl, saved.key, { ContactKey: 'c-2', FirstName: 'Bo', MobilePhone: '+4915110000033', HomePhone: '', OrderNumber: 'A-2' });
+    const sent = await eventually(() => {
+      const messages = sandbox.infobip.sentMessages();
+      return messages.has(both.body.messageId) && messages.has(onlyMobile.body.messageId) ? messages : undefined;
+    }, 'both messages at Infobip');
+    assert.equal(sent.get(both.body.messageId)!.destination, '4915110000022');
+    assert.equal(sent.get(onlyMobile.body.messageId)!.destination, '4915110000033');
+
+    // Reopened, the order is the saved one.
+    const reopened = await openActivity(page, sandbox.info.journeyBuilderUrl, `key=${saved.key}`);
+    await clickNext(page);
+    await reopened.waitForSelector('#step-message:not([hidden])');
+    assert.deepEqual(await reopened.locator('#phones .slds-form-element__label').allTextContents(), ['1. HomePhone', '2. MobilePhone']);
+  });
+
+  test("a copied journey's bindings to another entry source are detected, named, and re-bound on Done", async () => {
+    const frame = await smsForm();
+    await fillField(frame, 'text', 'Hi #{FirstName}');
+    const saved = await done();
+    assert.equal(flat(saved)['field.FirstName'], `{{Event.${OLD_EVENT}."FirstName"}}`);
+
+    const copied = await openActivity(page, sandbox.info.journeyBuilderUrl, `key=${saved.key}&eventKey=${NEW_EVENT}`);
+    const banner = String(await copied.textContent('#stale'));
+    assert.match(banner, new RegExp(`bound to another entry source \\(${OLD_EVENT}\\)`));
+    assert.match(banner, /re-bound to the current entry source when you click Done: MobilePhone, HomePhone, FirstName\./);
+    await clickNext(page);
+    await copied.waitForSelector('#step-message:not([hidden])');
+    const rebound = flat(await done());
+    assert.equal(rebound['field.FirstName'], `{{Event.${NEW_EVENT}."FirstName"}}`);
+    assert.equal(rebound['phone.MobilePhone'], `{{Event.${NEW_EVENT}."MobilePhone"}}`);
+    const executed = await executeSaved(sandbox.info.journeyBuilderUrl, saved.key, { ContactKey: 'c-3', FirstName: 'Cy', MobilePhone: '+4915110000044', HomePhone: '', OrderNumber: 'A-3' });
+    assert.equal(executed.body.messageStatus, 'Success: Message pending');
+  });
+
+  test('a test message goes to the typed number with sample merge values, and its delivery is shown', async () => {
+    const frame = await smsForm();
+    await fillField(frame, 'text', 'Hi #{FirstName}, order #{OrderNumber}');
+    await frame.fill('#test-to', '+4915110000055');
+    await frame.click('#test-send');
+    const result = await eventually(async () => {
+      const text = String(await frame.textContent('#test-result'));
+      return text.includes('DELIVERED') ? text : undefined;
+    }, 'the test message delivered', 20_000);
+    assert.match(result, /Merge fields were filled with sample values: FirstName = "\[FirstName\]", OrderNumber = "A-1001"\./);
+    const messageId = /Test message ([\w-]+):/.exec(result)![1]!;
+    const sent = sandbox.infobip.sentMessages().get(messageId)!;
+    assert.equal(sent.destination, '4915110000055');
+    assert.equal(sent.text, 'Hi [FirstName], order A-1001');
+  });
+});

@@ -1,0 +1,73 @@
+// The Reports activity UI in Chromium: it offers the journey's mc-relay Message activities only
+// (from requestInteraction), writes the `{{Interaction.<key>.messageId}}` binding and the report
+// type, reopens with both restored, and the saved activity executes to the message's report.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import type { Sandbox } from '../src/sandbox/sandbox.ts';
+import { clickNext, executeSaved, fillField, launchBrowser, openActivity, savedActivities, screenshotModal } from './helpers/browser.ts';
+import { eventually } from './helpers/eventually.ts';
+import { startTestSandbox } from './helpers/sandbox.ts';
+
+describe('Reports activity UI, in Chromium', () => {
+  let sandbox: Sandbox;
+  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let page: Page;
+
+  before(async () => {
+    sandbox = await startTestSandbox('sqlite', { outcomes: { delivered: 1, undeliverable: 0, expired: 0, rejected: 0 } });
+    browser = await launchBrowser();
+    page = await browser.context.newPage();
+  });
+  after(async () => {
+    await browser?.close();
+    await sandbox?.close();
+  });
+
+  test('before any Message activity it says so and refuses Done', async () => {
+    const frame = await openActivity(page, sandbox.info.journeyBuilderUrl, 'activity=reports');
+    assert.equal(await frame.textContent('#message-activity option'), 'No mc-relay Message activity in this journey yet');
+    await clickNext(page);
+    await frame.waitForSelector('#message-activity-error:not([hidden])');
+    assert.deepEqual(await savedActivities(page), []);
+  });
+
+  test('picks the Message activity, writes its messageId binding, and executes to its delivery report', async () => {
+    const jb = sandbox.info.journeyBuilderUrl;
+    const message = await openActivity(page, jb, 'activity=message');
+    await message.click('label[for="channel-sms"]');
+    if (process.env.MC_RELAY_UPDATE_SCREENSHOTS === '1') await screenshotModal(page, message, 'docs/screenshots/message-step1-channel.png');
+    await clickNext(page);
+    await message.waitForSelector('#step-message:not([hidden])');
+    await fillField(message, 'text', 'Your parcel is on its way.');
+    await clickNext(page);
+    await page.waitForSelector('#result:not([hidden])');
+    const messageKey = (await savedActivities(page)).at(-1).key;
+
+    const frame = await openActivity(page, jb, 'activity=reports');
+    const offered = await frame.locator('#message-activity option').allTextContents();
+    assert.deepEqual(offered, ['Choose a Message activity…', messageKey], 'only mc-relay Message activities');
+    await frame.selectOption('#message-activity', messageKey);
+    assert.equal(await frame.textContent('#binding'), `{{Interaction.${messageKey}.messageId}}`);
+    await frame.click('label[for="type-delivery"]');
+    if (process.env.MC_RELAY_UPDATE_SCREENSHOTS === '1') await screenshotModal(page, frame, 'docs/screenshots/reports.png');
+    await clickNext(page);
+    await page.waitForSelector('#result:not([hidden])');
+    const reports = (await savedActivities(page)).at(-1);
+    assert.equal(reports.metaData.isConfigured, true);
+    assert.deepEqual(reports.arguments.execute.inArguments, [{ messageId: `{{Interaction.${messageKey}.messageId}}` }, { reportType: 'delivery' }]);
+
+    const contact = { ContactKey: 'r-1', FirstName: 'Ada', MobilePhone: '+4915110000066', HomePhone: '', OrderNumber: 'A-6' };
+    const sent = await executeSaved(jb, messageKey, contact);
+    assert.equal(sent.body.messageStatus, 'Success: Message pending');
+    const report = await eventually(async () => {
+      const answer = await executeSaved(jb, reports.key, contact);
+      return answer.body.statusGroupName === 'DELIVERED' ? answer : undefined;
+    }, 'the Reports activity to answer the delivery');
+    assert.deepEqual(report.inArguments[0], { messageId: sent.body.messageId });
+
+    const reopened = await openActivity(page, jb, `key=${reports.key}`);
+    assert.equal(await reopened.inputValue('#message-activity'), messageKey);
+    assert.equal(await reopened.isChecked('#type-delivery'), true);
+  });
+});
