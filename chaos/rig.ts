@@ -41,7 +41,7 @@ export class ChaosRig {
   readonly database: BenchDatabase;
   readonly proxy: TcpProxy | undefined;
   /** Set once the first instance is up: the tenant is created through its admin API. */
-  tenant!: Omit<SandboxInfo, 'databaseUrl'>;
+  tenant!: Omit<SandboxInfo, 'databaseUrl' | 'journeyBuilderUrl'>;
   readonly #instances: Instance[];
   readonly #env: NodeJS.ProcessEnv;
   /** Log counts of instances already killed (a restarted instance is a new child). */
