@@ -4,6 +4,8 @@ import type { Logger } from 'pino';
 import type { ConnectorConfig } from './config.ts';
 import { Dispatcher } from './dispatch/dispatcher.ts';
 import { OutboxWriter } from './dispatch/outbox-writer.ts';
+import { JourneyEventWorker } from './reports/journey-events.ts';
+import { SuppressionList } from './reports/suppression-list.ts';
 import { WritebackWorker } from './reports/writeback.ts';
 import { buildServer } from './server/app.ts';
 import { SfmcClient } from './sfmc/client.ts';
@@ -18,6 +20,8 @@ export interface Connector {
   tenants: TenantDirectory;
   dispatcher: Dispatcher;
   writeback: WritebackWorker;
+  journeyEvents: JourneyEventWorker;
+  suppressions: SuppressionList;
   /** Listens on the configured host and port; answers the bound address. */
   listen(): Promise<string>;
   /** Graceful: stop accepting, stop claiming, finish in-flight work, close the store. */
@@ -55,8 +59,17 @@ export async function createConnector(config: ConnectorConfig, log: Logger, tuni
     tenants,
     sfmc,
     log: log.child({ component: 'write-back' }),
+    allowPrivateUrls: config.allowPrivateUrls,
     ...(tuning.writebackIdleMs !== undefined ? { idleMs: tuning.writebackIdleMs } : {}),
   });
+  const journeyEvents = new JourneyEventWorker({
+    store,
+    tenants,
+    sfmc,
+    log: log.child({ component: 'journey-events' }),
+    ...(tuning.writebackIdleMs !== undefined ? { idleMs: tuning.writebackIdleMs } : {}),
+  });
+  const suppressions = new SuppressionList(store.db, log.child({ component: 'suppressions' }));
   const outbox = new OutboxWriter(store.db, () => dispatcher.wake());
   const app = buildServer(
     {
@@ -68,6 +81,8 @@ export async function createConnector(config: ConnectorConfig, log: Logger, tuni
       adminToken: config.adminToken,
       allowPrivateUrls: config.allowPrivateUrls,
       reportsStored: () => undefined,
+      journeyEventsQueued: () => journeyEvents.wake(),
+      suppressions,
     },
     log,
   );
@@ -78,11 +93,16 @@ export async function createConnector(config: ConnectorConfig, log: Logger, tuni
     tenants,
     dispatcher,
     writeback,
+    journeyEvents,
+    suppressions,
     async listen() {
+      // Executes check opt-outs in memory: the list is loaded before the first one arrives.
+      await suppressions.start();
       const address = await app.listen({ host: config.host, port: config.port });
       if (config.workers) {
         dispatcher.start();
         writeback.start();
+        journeyEvents.start();
       }
       return address;
     },
@@ -90,6 +110,8 @@ export async function createConnector(config: ConnectorConfig, log: Logger, tuni
       await app.close();
       await dispatcher.stop();
       await writeback.stop();
+      await journeyEvents.stop();
+      suppressions.stop();
       await store.close();
     },
   };

@@ -21,6 +21,7 @@ const unauthorized = (reply: FastifyReply) =>
  */
 export async function activityRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
   // Journey Builder sends signed bodies as raw compact JWS text.
+  const optedOut = (tenantId: string, to: string) => ctx.suppressions.has(tenantId, to);
   app.addContentTypeParser('application/jwt', { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
   const resolve = async (params: ActivityParams) => {
@@ -54,7 +55,7 @@ export async function activityRoutes(app: FastifyInstance, ctx: ServerContext): 
     if (!found || !decoded) return unauthorized(reply);
     try {
       return found.activity.id === 'message'
-        ? await executeMessage(found.tenant, decoded, ctx.outbox)
+        ? await executeMessage(found.tenant, decoded, ctx.outbox, optedOut)
         : await executeReports(ctx.store.db, found.tenant, decoded);
     } catch (error) {
       // Nothing was stored: a 5xx makes Journey Builder retry instead of moving the contact on.
