@@ -3,6 +3,7 @@ import { activityConfig, findActivity, lifecycleCalls } from '../../journey/acti
 import { verifyJourneyJwt } from '../../journey/jwt.ts';
 import { executeMessage } from '../../journey/message-execute.ts';
 import { executeReports } from '../../journey/reports-execute.ts';
+import { executeSplit } from '../../journey/split-execute.ts';
 import { activityBaseUrl } from '../../tenants/describe-tenant.ts';
 import type { ServerContext } from '../context.ts';
 import { activityIcon, placeholderPage } from './activity-assets.ts';
@@ -54,9 +55,9 @@ export async function activityRoutes(app: FastifyInstance, ctx: ServerContext): 
     const decoded = found && typeof req.body === 'string' ? verifyJourneyJwt(req.body.trim(), found.tenant.jwtKey) : undefined;
     if (!found || !decoded) return unauthorized(reply);
     try {
-      return found.activity.id === 'message'
-        ? await executeMessage(found.tenant, decoded, ctx.outbox, optedOut)
-        : await executeReports(ctx.store.db, found.tenant, decoded);
+      if (found.activity.id === 'message') return await executeMessage(found.tenant, decoded, ctx.outbox, optedOut);
+      if (found.activity.id === 'split') return await executeSplit(ctx.store.db, found.tenant, decoded);
+      return await executeReports(ctx.store.db, found.tenant, decoded);
     } catch (error) {
       // Nothing was stored: a 5xx makes Journey Builder retry instead of moving the contact on.
       req.log.error({ err: error }, 'execute could not store its work');
