@@ -76,8 +76,9 @@ export function parseInboundWebhook(body: unknown, now = Date.now()): ParsedInbo
   body.results.forEach((result, index) => {
     const fallbackTime = new Date(now).toISOString();
     if (typeof result === 'object' && result !== null && 'event' in result) {
+      // Typing indicators carry no content: nothing to store, nothing wrong.
+      if ((result as { event: unknown }).event !== 'MO') return void ignored++;
       if (!checkMessagesApi.Check(result)) return void invalid.push({ index, problem: problemOf(checkMessagesApi, result, index) });
-      if (result.event !== 'MO') return void ignored++;
       // The first content part says what the reply is; a caption or text beside media is its text.
       const part = result.content[0];
       messages.push({
@@ -86,7 +87,8 @@ export function parseInboundWebhook(body: unknown, now = Date.now()): ParsedInbo
         sender: digits(result.sender),
         destination: result.destination,
         contentType: part?.type ?? 'TEXT',
-        text: part?.cleanText ?? part?.text ?? part?.caption ?? part?.payload,
+        // The whole text, as MO_JSON_2's `text`: a keyword configured on the number stays in it.
+        text: part?.text ?? part?.caption ?? part?.payload,
         mediaUrl: part?.url,
         keyword: part?.keyword,
         receivedAt: parseInfobipTime(result.receivedAt) ?? fallbackTime,

@@ -21,9 +21,11 @@ type HookRequest = FastifyRequest<{ Params: { token: string }; Body: Buffer }>;
 
 /**
  * Infobip's webhooks. Per-message webhook URLs carry no signature (infobip.md §5.8), so each
- * tenant's URLs contain an unguessable token; the token identifies the tenant. A tenant that
- * secured its Infobip subscriptions (Basic or HMAC) has that checked too. Whatever fails: 401,
- * with nothing stored and nothing said about why.
+ * tenant's URLs contain an unguessable token; the token identifies the tenant. Clicks and inbound
+ * messages reach us through Infobip subscriptions (CLICK) and inbound configurations, which a
+ * tenant may secure (Basic or HMAC): that is checked there too. Delivery and seen reports come
+ * to the URLs we put on every message, which Infobip never signs: the token alone guards them.
+ * Whatever fails: 401, with nothing stored and nothing said about why.
  */
 export async function webhookRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
   // Bodies are kept raw: an HMAC signature is over the exact bytes, and nothing is parsed before the caller is known.
@@ -31,10 +33,10 @@ export async function webhookRoutes(app: FastifyInstance, ctx: ServerContext): P
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: WEBHOOK_BODY_LIMIT }, (_req, body, done) => done(null, body));
 
   /** The tenant a request authenticates as, and its body; undefined once the answer is sent. */
-  const authenticate = async (req: HookRequest, reply: FastifyReply): Promise<{ tenant: Tenant; body: unknown } | undefined> => {
+  const authenticate = async (req: HookRequest, reply: FastifyReply, secured: boolean): Promise<{ tenant: Tenant; body: unknown } | undefined> => {
     const tenant = await ctx.tenants.byWebhookToken(req.params.token);
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    if (!tenant || !webhookRequestAllowed(tenant.secrets.webhookSecurity, req.headers, raw)) {
+    if (!tenant || (secured && !webhookRequestAllowed(tenant.secrets.webhookSecurity, req.headers, raw))) {
       reply.code(401).send({ error: 'unauthorized' });
       return undefined;
     }
@@ -45,15 +47,16 @@ export async function webhookRoutes(app: FastifyInstance, ctx: ServerContext): P
     }
     return { tenant, body };
   };
-  const route = (path: string, handle: (tenant: Tenant, body: unknown, req: HookRequest, reply: FastifyReply) => Promise<unknown>) =>
+  /** `secured`: fed by subscriptions, so the tenant's subscription security applies. */
+  const route = (path: string, secured: boolean, handle: (tenant: Tenant, body: unknown, req: HookRequest, reply: FastifyReply) => Promise<unknown>) =>
     app.post<{ Params: { token: string }; Body: Buffer }>(path, { bodyLimit: WEBHOOK_BODY_LIMIT }, async (req, reply) => {
-      const known = await authenticate(req, reply);
+      const known = await authenticate(req, reply, secured);
       return known ? handle(known.tenant, known.body, req, reply) : reply;
     });
 
   // Delivery and seen reports share one handler: WhatsApp sends both to its notifyUrl.
   for (const path of ['/hooks/:token/delivery-reports', '/hooks/:token/seen-reports']) {
-    route(path, async (tenant, body, req, reply) => {
+    route(path, false, async (tenant, body, req, reply) => {
       const parsed = parseReportWebhook(body);
       if (!parsed.ok) return reply.code(400).send({ error: 'invalid_request', message: parsed.problem });
       if (parsed.invalid.length > 0) req.log.warn({ tenantId: tenant.id, invalid: parsed.invalid }, 'report entries skipped');
@@ -66,7 +69,7 @@ export async function webhookRoutes(app: FastifyInstance, ctx: ServerContext): P
     });
   }
 
-  route('/hooks/:token/clicks', async (tenant, body, req, reply) => {
+  route('/hooks/:token/clicks', true, async (tenant, body, req, reply) => {
     const parsed = parseClickWebhook(body);
     if (!parsed.ok) return reply.code(400).send({ error: 'invalid_request', message: parsed.problem });
     const recorded = await recordClicks(ctx.store.db, tenant.id, parsed.clicks);
@@ -75,7 +78,7 @@ export async function webhookRoutes(app: FastifyInstance, ctx: ServerContext): P
     return {};
   });
 
-  route('/hooks/:token/inbound', async (tenant, body, req, reply) => {
+  route('/hooks/:token/inbound', true, async (tenant, body, req, reply) => {
     const parsed = parseInboundWebhook(body);
     if (!parsed.ok) return reply.code(400).send({ error: 'invalid_request', message: parsed.problem });
     if (parsed.invalid.length > 0) req.log.warn({ tenantId: tenant.id, invalid: parsed.invalid }, 'inbound entries skipped');
