@@ -107,7 +107,7 @@ export class WritebackWorker {
     // SFMC refusing the call itself (a data extension that does not exist) needs the operator: an error, not a warning.
     if (outcome.kind === 'failed') this.#o.log.error(context, `SFMC refused writing to data extension "${key}"; fix the data extension or the tenant's dataExtensions setting (rows wait and are retried)`);
     else this.#o.log.warn(context, 'report write-back will be retried');
-    await this.#retryLater(chunk, `data extension "${key}": ${outcome.reason}`, outcome.kind === 'retry' ? outcome.retryAfterMs : undefined);
+    await this.#retryLater(chunk, outcome.reason, outcome.kind === 'retry' ? outcome.retryAfterMs : undefined);
   }
 
   /** External: the rows, as JSON, to the tenant's notification URL. */
