@@ -1,7 +1,6 @@
 import type { Kysely } from 'kysely';
-import { lookupClick, lookupReply, NO_REPLY, NOT_CLICKED } from '../reports/engagement-lookup.ts';
-import { lookupDeliveryReport, NOT_AVAILABLE } from '../reports/report-lookup.ts';
 import type { Database } from '../store/schema.ts';
+import { selectEngagement } from '../store/sql/selectEngagement.ts';
 import type { Tenant } from '../tenants/tenant.ts';
 import { parseExecutePayload } from './execute-payload.ts';
 import { messageIdOf } from './reports-execute.ts';
@@ -26,11 +25,12 @@ export async function executeSplit(db: Kysely<Database>, tenant: Tenant, decoded
   const parsed = parseExecutePayload(decoded);
   const messageId = messageIdOf(parsed.ok ? parsed.args.text('messageId') : undefined);
   if (!messageId) return { branchResult: 'pending' };
-  const [reply, click, delivery] = await Promise.all([lookupReply(db, tenant.id, messageId), lookupClick(db, tenant.id, messageId), lookupDeliveryReport(db, tenant.id, messageId)]);
-  if (reply.replyType !== NO_REPLY) return { branchResult: 'replied' };
-  if (click.url !== NOT_CLICKED) return { branchResult: 'clicked' };
-  if (delivery.seenAt !== NOT_AVAILABLE) return { branchResult: 'seen' };
-  if (delivery.statusGroupName === 'DELIVERED') return { branchResult: 'delivered' };
-  if (delivery.statusGroupName === NOT_AVAILABLE) return { branchResult: 'pending' };
+  const e = await selectEngagement(db, tenant.id, messageId);
+  if (e.replied) return { branchResult: 'replied' };
+  if (e.clicked) return { branchResult: 'clicked' };
+  if (e.seenAt) return { branchResult: 'seen' };
+  if (e.statusGroupName === 'DELIVERED') return { branchResult: 'delivered' };
+  // No report yet, or only a PENDING one (a seen report can come first, but then seenAt decided above).
+  if (e.statusGroupName === null || e.statusGroupName === 'PENDING') return { branchResult: 'pending' };
   return { branchResult: 'failed' };
 }
