@@ -64,6 +64,58 @@ for (const dialect of testDialects) {
       assert.deepEqual(await activity(sandbox.info.splitActivityUrl, split, sent.id), { branchResult: 'replied' });
     });
 
+    test('SFMC down: the journey event waits in the queue and fires once SFMC is back', async () => {
+      const sent = await sendTwoWay();
+      sandbox.sfmc.setFaults({ down: true });
+      try {
+        sandbox.infobip.reply({ from: sent.digits, text: 'YES' });
+        const waiting = await eventually(async () => {
+          const [event] = await sandbox.connector.store.db.selectFrom('journey_events').selectAll().where('contact_key', '=', sent.contactKey).execute();
+          return event && event.state === 'pending' && event.attempts >= 1 ? event : undefined;
+        }, 'the event waiting');
+        assert.match(waiting.last_error ?? '', /503/);
+      } finally {
+        sandbox.sfmc.setFaults({ down: false });
+      }
+      // Its backoff after one failure is at most a second or two.
+      await eventually(() => sandbox.sfmc.events(sandbox.info.sfmc.accountId).find((e) => e.ContactKey === sent.contactKey), 'the event fired after recovery', 20_000);
+      const [event] = await sandbox.connector.store.db.selectFrom('journey_events').selectAll().where('contact_key', '=', sent.contactKey).execute();
+      assert.equal(event?.state, 'fired');
+      assert.ok(event?.event_instance_id);
+    });
+
+    test('an event definition SFMC does not know: the event fails with SFMC\'s reason, once', async () => {
+      const contactKey = uniquePrefix('no-event');
+      const to = phone(phones++);
+      const answer = await execute(twoWay.replace('McRelay-Reply', 'No-Such-Event'), { contactKey, phone: to });
+      await eventually(() => sandbox.infobip.sentMessages().get(String(answer.body.messageId)), 'sent');
+      sandbox.infobip.reply({ from: to.slice(1), text: 'YES' });
+      const failed = await eventually(async () => {
+        const [event] = await sandbox.connector.store.db.selectFrom('journey_events').selectAll().where('contact_key', '=', contactKey).execute();
+        return event?.state === 'failed' ? event : undefined;
+      }, 'the failed event');
+      assert.match(failed.last_error ?? '', /No-Such-Event/);
+      assert.equal(failed.attempts, 1, 'a refusal is not retried');
+    });
+
+    test('a reply after the tenant\'s reply window matches nothing and fires nothing', async () => {
+      assert.equal((await admin(`/tenants/${tenant.id}/reports`, { method: 'PATCH', body: JSON.stringify({ replyWindowHours: 1 }) })).status, 200);
+      try {
+        const sent = await sendTwoWay();
+        // The message went out two hours ago.
+        await sandbox.connector.store.db.updateTable('messages').set({ created_at: Date.now() - 2 * 3_600_000 }).where('id', '=', sent.id).execute();
+        const reply = sandbox.infobip.reply({ from: sent.digits, text: 'YES' });
+        const [stored] = await eventually(async () => {
+          const rows = await sandbox.connector.store.db.selectFrom('inbound_messages').selectAll().where('id', '=', reply.messageId).execute();
+          return rows.length > 0 ? rows : undefined;
+        }, 'the late reply stored');
+        assert.equal(stored!.reply_to_message_id, null);
+        assert.equal((await sandbox.connector.store.db.selectFrom('journey_events').selectAll().where('inbound_id', '=', reply.messageId).execute()).length, 0);
+      } finally {
+        await admin(`/tenants/${tenant.id}/reports`, { method: 'PATCH', body: JSON.stringify({ replyWindowHours: 72 }) });
+      }
+    });
+
     test('WhatsApp media and RCS suggestion replies keep their type', async () => {
       const sent = await sendTwoWay();
       const image = sandbox.infobip.reply({ from: sent.digits, type: 'IMAGE', url: 'https://media.example.com/photo.jpg', channel: 'WHATSAPP' });
