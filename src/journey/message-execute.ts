@@ -28,7 +28,7 @@ const rejected = (status: string): MessageExecuteAnswer => ({ messageId: '', mes
  * dispatcher sends later. Business errors are answers, not exceptions; a storage failure throws,
  * so the route answers 5xx and Journey Builder retries.
  */
-export async function executeMessage(tenant: Tenant, decoded: unknown, outbox: OutboxWriter, optedOut: OptedOut = () => false): Promise<MessageExecuteAnswer> {
+export async function executeMessage(tenant: Tenant, decoded: unknown, outbox: OutboxWriter, optedOut: OptedOut): Promise<MessageExecuteAnswer> {
   const parsed = parseExecutePayload(decoded);
   if (!parsed.ok) return rejected(`${messageStatus.invalidRequest}: ${parsed.problem}`);
   const { payload } = parsed;

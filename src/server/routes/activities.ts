@@ -21,8 +21,8 @@ const unauthorized = (reply: FastifyReply) =>
  * config.json and the UI assets, execute, and the lifecycle calls.
  */
 export async function activityRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
-  // Journey Builder sends signed bodies as raw compact JWS text.
   const optedOut = (tenantId: string, to: string) => ctx.suppressions.has(tenantId, to);
+  // Journey Builder sends signed bodies as raw compact JWS text.
   app.addContentTypeParser('application/jwt', { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
   const resolve = async (params: ActivityParams) => {
