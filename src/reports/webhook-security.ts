@@ -41,11 +41,7 @@ export type WebhookSecurity = Static<typeof WebhookSecurity>;
  */
 export const SIGNATURE_HEADER = 'x-infobip-signature';
 
-export function signBody(security: Extract<WebhookSecurity, { type: 'HMAC' }>, body: Buffer | string): string {
-  return createHmac(HMAC_ALGORITHMS[security.algorithm], security.secretKey).update(body).digest('hex');
-}
-
-export function basicAuthorization(security: Extract<WebhookSecurity, { type: 'BASIC' }>): string {
+function basicAuthorization(security: Extract<WebhookSecurity, { type: 'BASIC' }>): string {
   return `Basic ${Buffer.from(`${security.username}:${security.password}`).toString('base64')}`;
 }
 

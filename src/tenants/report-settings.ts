@@ -9,7 +9,6 @@ const Sink = Type.Union([
   Type.Object({ mode: Type.Literal('native') }, { additionalProperties: false }),
   Type.Object({ mode: Type.Literal('external'), url: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false }),
 ]);
-export type ReportSink = Static<typeof Sink>;
 
 const Keywords = Type.Array(Type.String({ minLength: 1, maxLength: 50 }), { maxItems: 50 });
 
