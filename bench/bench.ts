@@ -4,6 +4,7 @@ import { calibrate } from './calibration.ts';
 import type { BenchDialect } from './database.ts';
 import { type EndToEndResult, runEndToEnd } from './end-to-end.ts';
 import { installExitHandlers, progress, runCleanups, startNode } from './processes.ts';
+import { runReportsLookup } from './reports-lookup.ts';
 import { readMemory } from './rss.ts';
 import { type BenchSettings, machineInfo, parseSettings, shownSettings } from './settings.ts';
 import { startStack } from './stack.ts';
@@ -26,7 +27,17 @@ interface Pair {
 
 async function main(): Promise<void> {
   installExitHandlers();
-  const settings = parseSettings(process.argv.slice(2), process.env);
+  const args = process.argv.slice(2);
+  // `--reports-lookup`: the Reports activity's own figure instead (bench/reports-lookup.ts).
+  const reportsLookup = args.includes('--reports-lookup');
+  const settings = parseSettings(args.filter((a) => a !== '--reports-lookup'), process.env);
+  if (reportsLookup) {
+    const results = [];
+    for (const dialect of settings.dialects) results.push(await runReportsLookup(dialect, settings));
+    process.stdout.write(`${JSON.stringify({ machine: machineInfo(), reportsLookup: results }, null, 2)}
+`);
+    return;
+  }
   progress(`settings ${JSON.stringify(shownSettings(settings))}`);
   const machine = { ...machineInfo(), calibration: calibrate() };
   const baselineRuns: Record<string, ThroughputResult[]> = {};

@@ -4,6 +4,8 @@ import type { Logger } from 'pino';
 import type { ConnectorConfig } from './config.ts';
 import { Dispatcher } from './dispatch/dispatcher.ts';
 import { OutboxWriter } from './dispatch/outbox-writer.ts';
+import { JourneyEventWorker } from './reports/journey-events.ts';
+import { SuppressionList } from './reports/suppression-list.ts';
 import { WritebackWorker } from './reports/writeback.ts';
 import { buildServer } from './server/app.ts';
 import { SfmcClient } from './sfmc/client.ts';
@@ -19,6 +21,8 @@ export interface Connector {
   tenants: TenantDirectory;
   dispatcher: Dispatcher;
   writeback: WritebackWorker;
+  journeyEvents: JourneyEventWorker;
+  suppressions: SuppressionList;
   /** Listens on the configured host and port; answers the bound address. */
   listen(): Promise<string>;
   /** Graceful: stop accepting, stop claiming, finish in-flight work, close the store. */
@@ -33,10 +37,11 @@ export interface ConnectorTuning {
 /** Wires the store, tenants, execute path, dispatcher, write-back and HTTP routes together. */
 export async function createConnector(config: ConnectorConfig, log: Logger, tuning: ConnectorTuning = {}): Promise<Connector> {
   const { store, box, tenants } = await openTenantStore(config);
-  const { dispatcher, writeback } = createBackgroundWorkers(config, store, tenants, log, tuning);
+  const { dispatcher, writeback, journeyEvents } = createBackgroundWorkers(config, store, tenants, log, tuning);
   // The loops run here (inline: tests, the sandbox) or on a thread of their own (`npm start`).
   const thread = config.workers && config.workerThread ? new BackgroundThread(config, tuning, log) : undefined;
   if (thread) tenants.onForget((id) => thread.forget(id));
+  const suppressions = new SuppressionList(store.db, log.child({ component: 'suppressions' }));
   const outbox = new OutboxWriter(store.db, thread ? () => thread.wake() : () => dispatcher.wake());
   const app = buildServer(
     {
@@ -48,6 +53,8 @@ export async function createConnector(config: ConnectorConfig, log: Logger, tuni
       adminToken: config.adminToken,
       allowPrivateUrls: config.allowPrivateUrls,
       reportsStored: () => undefined,
+      journeyEventsQueued: () => journeyEvents.wake(),
+      suppressions,
     },
     log,
   );
@@ -58,20 +65,21 @@ export async function createConnector(config: ConnectorConfig, log: Logger, tuni
     tenants,
     dispatcher,
     writeback,
+    journeyEvents,
+    suppressions,
     async listen() {
       if (thread) await thread.started();
+      // Executes check opt-outs in memory: the list is loaded before the first one arrives.
+      await suppressions.start();
       const address = await app.listen({ host: config.host, port: config.port });
-      if (config.workers && !thread) {
-        dispatcher.start();
-        writeback.start();
-      }
+      if (config.workers && !thread) startBackgroundWorkers({ dispatcher, writeback, journeyEvents });
       return address;
     },
     async close() {
       await app.close();
       await thread?.stop();
-      await dispatcher.stop();
-      await writeback.stop();
+      await stopBackgroundWorkers({ dispatcher, writeback, journeyEvents });
+      suppressions.stop();
       await store.close();
     },
   };
@@ -91,14 +99,21 @@ export async function openTenantStore(config: ConnectorConfig): Promise<{ store:
   return { store, box, tenants: new TenantDirectory(store.db, box) };
 }
 
-/** The loops that send queued messages and write reports back to SFMC (not started). */
+/** The loops that send queued messages, write reports back to SFMC and fire journey events. */
+export interface BackgroundWorkers {
+  dispatcher: Dispatcher;
+  writeback: WritebackWorker;
+  journeyEvents: JourneyEventWorker;
+}
+
+/** The background loops, not started. */
 export function createBackgroundWorkers(
   config: ConnectorConfig,
   store: Store,
   tenants: TenantDirectory,
   log: Logger,
   tuning: ConnectorTuning,
-): { dispatcher: Dispatcher; writeback: WritebackWorker } {
+): BackgroundWorkers {
   const sfmc = new SfmcClient();
   const dispatcher = new Dispatcher({
     store,
@@ -113,9 +128,28 @@ export function createBackgroundWorkers(
     tenants,
     sfmc,
     log: log.child({ component: 'write-back' }),
+    allowPrivateUrls: config.allowPrivateUrls,
     ...(tuning.writebackIdleMs !== undefined ? { idleMs: tuning.writebackIdleMs } : {}),
   });
-  return { dispatcher, writeback };
+  const journeyEvents = new JourneyEventWorker({
+    store,
+    tenants,
+    sfmc,
+    log: log.child({ component: 'journey-events' }),
+    ...(tuning.writebackIdleMs !== undefined ? { idleMs: tuning.writebackIdleMs } : {}),
+  });
+  return { dispatcher, writeback, journeyEvents };
+}
+
+export function startBackgroundWorkers(workers: BackgroundWorkers): void {
+  workers.dispatcher.start();
+  workers.writeback.start();
+  workers.journeyEvents.start();
+}
+
+/** Graceful: each loop stops claiming and finishes what it has in flight. */
+export async function stopBackgroundWorkers(workers: BackgroundWorkers): Promise<void> {
+  await Promise.all([workers.dispatcher.stop(), workers.writeback.stop(), workers.journeyEvents.stop()]);
 }
 
 function masterKey(config: ConnectorConfig, store: Store): Buffer {

@@ -36,10 +36,13 @@ for (const dialect of testDialects) {
       assert.equal(tenant.name, body.name);
       assert.equal(tenant.mid, body.mid);
       assert.equal(tenant.defaultCountry, 'DE');
-      assert.deepEqual(Object.keys(tenant.activities).sort(), ['message', 'reports']);
+      assert.deepEqual(Object.keys(tenant.activities).sort(), ['message', 'reports', 'split']);
       assert.equal(tenant.activities.message, `${running.url}/t/${tenant.urlKey}/activities/message/`);
       assert.equal(tenant.activities.reports, `${running.url}/t/${tenant.urlKey}/activities/reports/`);
       assert.match(tenant.webhooks.deliveryReports, new RegExp(`^${running.url}/hooks/[A-Za-z0-9_-]{20,}/delivery-reports$`));
+      // Every webhook an operator points Infobip at: delivery, seen, click, inbound.
+      assert.deepEqual(Object.keys(tenant.webhooks).sort(), ['clicks', 'deliveryReports', 'inbound', 'seenReports']);
+      for (const url of Object.values(tenant.webhooks) as string[]) assert.ok(url.startsWith(tenant.webhooks.deliveryReports.replace(/delivery-reports$/, '')), url);
       const expectedDataExtensions = Object.fromEntries(reportDataExtensions.map((d) => [d.id, d.defaultKey]));
       assert.deepEqual(tenant.dataExtensions, { ...expectedDataExtensions, smsDeliveryReports: 'My_SMS_Reports' });
 
@@ -47,6 +50,8 @@ for (const dialect of testDialects) {
       assert.equal((await get(`${tenant.activities.message}config.json`)).status, 200);
       assert.equal((await get(`${tenant.activities.reports}config.json`)).status, 200);
       assert.equal((await postJson(tenant.webhooks.deliveryReports, { results: [] })).status, 200);
+      assert.equal((await postJson(tenant.webhooks.inbound, { results: [] })).status, 200);
+      assert.equal((await get(`${tenant.activities.split}config.json`)).status, 200);
     });
 
     test('401 without or with a wrong bearer token', async () => {

@@ -22,3 +22,16 @@ for (const channel of allChannels()) {
     assert.match(stdout, /reports answered\s+20:/);
   });
 }
+
+// `npm run demo -- --two-way`: replies resume the contacts waiting for them, and only those.
+test('npm run demo -- --two-way', async () => {
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', demo, '--two-way', '--contacts', '20', '--reply-share', '0.5'], {
+    env: { ...process.env, DATABASE_URL: '' },
+    timeout: 120_000,
+  });
+  assert.match(stdout, /waiting contacts\s+20\n/);
+  assert.match(stdout, /events fired\s+10 × POST \/interaction\/v1\/events/);
+  assert.match(stdout, /contacts resumed\s+10; still waiting 10/);
+  assert.match(stdout, /Inbound Messages\s+10 rows/);
+  assert.match(stdout, /split branches\s+.*replied 10/);
+});

@@ -1,17 +1,22 @@
+import { reportModes } from './report-modes.ts';
+import { splitOutcomes } from './split-execute.ts';
+
 /**
- * The two Journey Builder activities and the config.json Journey Builder fetches for each
+ * The Journey Builder activities and the config.json Journey Builder fetches for each
  * (custom-activity-config.md; sfmc.md §1.2). Both are REST activities whose execute is
  * JWT-signed; their outArguments are declared in `schema` as visible Text so that decision
  * splits and later activities can use them.
  */
 export interface ActivityDefinition {
-  id: 'message' | 'reports';
+  id: 'message' | 'reports' | 'split';
   name: string;
   description: string;
   category: 'message' | 'customer' | 'flow';
   outArguments: string[];
   /** Journey Builder's execute timeout; ours answers in milliseconds, so the retries matter more. */
   timeoutMs: number;
+  /** A custom split (`RESTDECISION`): its branches; execute answers `{ branchResult }`. */
+  outcomes?: readonly { branchResult: string; label: string }[];
 }
 
 export const activities: readonly ActivityDefinition[] = [
@@ -26,10 +31,20 @@ export const activities: readonly ActivityDefinition[] = [
   {
     id: 'reports',
     name: 'mc-relay Reports',
-    description: 'Get the delivery report of a message sent by an mc-relay Message activity',
+    description: 'Get the delivery, URL tracking or reply report of a message sent by an mc-relay Message activity',
     category: 'customer',
-    outArguments: ['statusName', 'statusGroupName', 'errorName', 'doneAt', 'sentAt', 'seenAt'],
+    // Every report type's fields: Journey Builder binds the ones the chosen type answers.
+    outArguments: reportModes.flatMap((m) => m.outArguments),
     timeoutMs: 20_000,
+  },
+  {
+    id: 'split',
+    name: 'mc-relay Engagement Split',
+    description: 'Route contacts on what happened to a message: replied, clicked, seen, delivered, failed or pending',
+    category: 'flow',
+    outArguments: [],
+    timeoutMs: 20_000,
+    outcomes: splitOutcomes,
   },
 ];
 
@@ -51,7 +66,10 @@ export function activityConfig(activity: ActivityDefinition, baseUrl: string): R
       isConfigured: false,
       configOnDrop: true,
     },
-    type: 'REST',
+    type: activity.outcomes ? 'RESTDECISION' : 'REST',
+    ...(activity.outcomes
+      ? { outcomes: activity.outcomes.map((o) => ({ arguments: { branchResult: o.branchResult }, metaData: { label: o.label } })) }
+      : {}),
     lang: { 'en-US': { name: activity.name, description: activity.description } },
     arguments: {
       execute: {

@@ -17,6 +17,9 @@ export interface MessageExecuteAnswer {
   messageStatus: string;
 }
 
+/** Whether a tenant's recipient is on its suppression list. */
+export type OptedOut = (tenantId: string, destination: string) => boolean;
+
 const rejected = (status: string): MessageExecuteAnswer => ({ messageId: '', messageStatus: status });
 
 /**
@@ -25,7 +28,7 @@ const rejected = (status: string): MessageExecuteAnswer => ({ messageId: '', mes
  * dispatcher sends later. Business errors are answers, not exceptions; a storage failure throws,
  * so the route answers 5xx and Journey Builder retries.
  */
-export async function executeMessage(tenant: Tenant, decoded: unknown, outbox: Pick<OutboxWriter, 'store'>): Promise<MessageExecuteAnswer> {
+export async function executeMessage(tenant: Tenant, decoded: unknown, outbox: Pick<OutboxWriter, 'store'>, optedOut: OptedOut): Promise<MessageExecuteAnswer> {
   const parsed = parseExecutePayload(decoded);
   if (!parsed.ok) return rejected(`${messageStatus.invalidRequest}: ${parsed.problem}`);
   const { payload } = parsed;
@@ -40,6 +43,8 @@ export async function executeMessage(tenant: Tenant, decoded: unknown, outbox: P
   if (!channel) return rejected(messageStatus.unknownChannel);
   const recipient = recipientFromArguments(args, tenant.settings.defaultCountry);
   if (!recipient.ok) return rejected(recipient.messageStatus);
+  // An in-memory set lookup (reports/suppression-list.ts): no I/O on the execute path.
+  if (optedOut(tenant.id, recipient.to)) return rejected(messageStatus.optedOut);
   const composed = composeMessage(channel, args, tenant, dataExtension);
   if (!composed.ok) return rejected(composed.messageStatus);
   const accountId = args.text('accountId');

@@ -28,6 +28,8 @@ export const messageStatus = {
   invalidCallbackDataField: 'Error: Invalid callback data field name',
   invalidCallbackDataLength: 'Error: Invalid callback data length',
   missingMergeField: 'Error: Missing merge field',
+  /** The recipient opted out (a STOP keyword, or the operator): nothing is sent. */
+  optedOut: 'Error: Recipient opted out',
 } as const;
 
 export type MessageStatus = (typeof messageStatus)[keyof typeof messageStatus];

@@ -1,20 +1,30 @@
-import type { Selectable } from 'kysely';
-import type { ReportsTable } from '../store/schema.ts';
+import type { Kysely, Selectable } from 'kysely';
+import type { Database, InboundMessagesTable, ReportsTable, UrlClicksTable } from '../store/schema.ts';
 import { findChannel } from '../channels/registry.ts';
-import { omniReports, type ReportDataExtension, smsDeliveryReports } from './data-extensions.ts';
+import { selectFirstClicks } from '../store/sql/selectFirstClicks.ts';
+import { selectInboundMessages } from '../store/sql/selectInboundMessages.ts';
+import { selectReports } from '../store/sql/selectReports.ts';
+import { inboundMessages, omniReports, type ReportDataExtension, smsDeliveryReports, urlTracking } from './data-extensions.ts';
 
 export type StoredReport = Selectable<ReportsTable>;
 export type DataExtensionRow = Record<string, string | number | boolean | null>;
 
 /**
- * A kind of report we store and write back: which data extension receives it and how a stored
- * report becomes one of its rows. Adding a report type is adding an entry here.
+ * A kind of report we store and write back: which data extension receives it and how stored
+ * reports (by the key the write-back queue holds: a messageId, or an inbound message's id) become
+ * its rows. Adding a report type is adding an entry here.
  */
 export interface ReportType {
   id: string;
   dataExtension: ReportDataExtension;
-  toRow(report: StoredReport): DataExtensionRow;
+  /** The tenant's delivery tracking option that applies (Native or External); none: always Native. */
+  sink?: 'sms' | 'omni';
+  loadRows(db: Kysely<Database>, tenantId: string, keys: string[]): Promise<DataExtensionRow[]>;
 }
+
+/** Rows of the delivery report types, built from the report store. */
+const deliveryRows = (toRow: (r: StoredReport) => DataExtensionRow) => async (db: Kysely<Database>, tenantId: string, keys: string[]) =>
+  (await selectReports(db, tenantId, keys)).map(toRow);
 
 /**
  * SFMC stores "" as NULL, and priceCurrency and statusDescription are NOT NULL columns: a report
@@ -52,28 +62,78 @@ function deliveryColumns(r: StoredReport): DataExtensionRow {
 const smsDelivery: ReportType = {
   id: 'smsDelivery',
   dataExtension: smsDeliveryReports,
-  toRow: (r) => ({
+  sink: 'sms',
+  loadRows: deliveryRows((r) => ({
     ...deliveryColumns(r),
     priceCurrency: r.price_currency || NO_CURRENCY,
     // mccMnc is the 3-digit MCC followed by the 2- or 3-digit MNC.
     originalMCC: r.mcc_mnc ? r.mcc_mnc.slice(0, 3) : null,
     originalMNC: r.mcc_mnc ? r.mcc_mnc.slice(3) : null,
-  }),
+  })),
 };
 
 /** Viber, WhatsApp, RCS, Kakao and Zalo: the "Omni Reports" table, with seenAt and the channel. */
 const omniDelivery: ReportType = {
   id: 'omniDelivery',
   dataExtension: omniReports,
-  toRow: (r) => ({
+  sink: 'omni',
+  loadRows: deliveryRows((r) => ({
     ...deliveryColumns(r),
     Currency: r.price_currency || NO_CURRENCY,
     seenAt: r.seen_at,
     channel: findChannel(r.channel)?.name ?? r.channel,
-  }),
+  })),
 };
 
-const reportTypes = new Map<string, ReportType>([smsDelivery, omniDelivery].map((t) => [t.id, t]));
+const channelName = (id: string) => findChannel(id)?.name ?? id;
+
+function clickRow(c: Selectable<UrlClicksTable>): DataExtensionRow {
+  return {
+    notificationType: c.notification_type,
+    messageId: c.message_id,
+    recipient: c.recipient,
+    url: c.url || null,
+    sendDateTime: c.clicked_at,
+    deviceType: c.device_type,
+    os: c.os,
+    deviceName: c.device_name,
+    callbackData: c.callback_data,
+    channel: channelName(c.channel),
+  };
+}
+
+/** Click reports of every channel: "Unified URL Tracking", a message's first click per row. */
+const urlClick: ReportType = {
+  id: 'urlClick',
+  dataExtension: urlTracking,
+  loadRows: async (db, tenantId, keys) => [...(await selectFirstClicks(db, tenantId, keys)).values()].map(clickRow),
+};
+
+/** The Inbound Messages row of a reply; journey events carry the same fields as their Data. */
+export function inboundRow(m: Selectable<InboundMessagesTable>): DataExtensionRow {
+  return {
+    messageId: m.id,
+    from: m.sender,
+    to: m.destination,
+    channel: channelName(m.channel),
+    type: m.content_type,
+    text: m.text,
+    mediaUrl: m.media_url,
+    keyword: m.keyword,
+    receivedAt: m.received_at,
+    callbackData: m.callback_data,
+    replyToMessageId: m.reply_to_message_id,
+    ContactKey: m.contact_key,
+  };
+}
+
+const inbound: ReportType = {
+  id: 'inbound',
+  dataExtension: inboundMessages,
+  loadRows: async (db, tenantId, keys) => (await selectInboundMessages(db, tenantId, keys)).map(inboundRow),
+};
+
+const reportTypes = new Map<string, ReportType>([smsDelivery, omniDelivery, urlClick, inbound].map((t) => [t.id, t]));
 
 export function reportType(id: string): ReportType {
   const type = reportTypes.get(id);

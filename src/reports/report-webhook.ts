@@ -13,11 +13,13 @@ const Status = Type.Object({
 
 /**
  * One delivery report as Infobip POSTs it: the SMS v3 shape (`sender`, `messageCount`,
- * `platform`) and the legacy v2 shape (`from`, `smsCount`, flat `entityId`) are both read.
+ * `platform`, also MMS, RCS, Viber, Kakao, Zalo, WhatsApp), the legacy v2 shape (`from`,
+ * `smsCount`, flat `entityId`) and the Messages API shape (`destination`, numeric `mccMnc`) are read.
  */
 const DeliveryResult = Type.Object({
   messageId: Type.String({ minLength: 1 }),
   to: Type.Optional(Type.String()),
+  destination: Type.Optional(Type.String()),
   sender: Type.Optional(Type.String()),
   from: Type.Optional(Type.String()),
   sentAt: Type.Optional(Type.String()),
@@ -82,7 +84,7 @@ export function parseReportWebhook(body: unknown): ParsedReportWebhook {
 function toDeliveryReport(r: DeliveryResult): DeliveryReport {
   return {
     messageId: r.messageId,
-    to: r.to,
+    to: r.to ?? r.destination,
     sender: r.sender ?? r.from,
     status: r.status,
     error: r.error,

@@ -1,15 +1,18 @@
 import type { Logger } from 'pino';
 import { backoffMs } from '../http/retry.ts';
+import { outboundUrlProblem } from '../security/outbound-url.ts';
 import type { SfmcClient } from '../sfmc/client.ts';
 import type { DataExtensionField } from '../sfmc/data-extension.ts';
 import type { Store } from '../store/database.ts';
 import { claimSubmittedWriteback } from '../store/sql/claimSubmittedWriteback.ts';
 import { type ClaimedWriteback, claimWriteback } from '../store/sql/claimWriteback.ts';
-import { selectReports } from '../store/sql/selectReports.ts';
 import { updateWriteback } from '../store/sql/updateWriteback.ts';
+import { reportSettings } from '../tenants/report-settings.ts';
+import type { Tenant } from '../tenants/tenant.ts';
 import type { TenantDirectory } from '../tenants/tenant-directory.ts';
 import { PollingLoop } from '../workers/polling-loop.ts';
-import { type DataExtensionRow, reportType } from './report-types.ts';
+import { postNotification } from './external-notification.ts';
+import { type DataExtensionRow, type ReportType, reportType } from './report-types.ts';
 
 /** SFMC processes async requests within seconds; check then, and again as long as it is pending. */
 const STATUS_CHECK_DELAY_MS = 1_000;
@@ -25,6 +28,8 @@ export interface WritebackOptions {
   leaseMs?: number;
   /** Rows per async call; SFMC accepts up to 32,000. */
   maxRowsPerCall?: number;
+  /** The operator's opt-in to External notification URLs on private networks (MC_RELAY_ALLOW_PRIVATE_URLS). */
+  allowPrivateUrls?: boolean;
 }
 
 /**
@@ -38,7 +43,7 @@ export class WritebackWorker {
   readonly #loop: PollingLoop;
 
   constructor(options: WritebackOptions) {
-    this.#o = { idleMs: 500, claimLimit: 10_000, leaseMs: 120_000, maxRowsPerCall: 5_000, ...options };
+    this.#o = { idleMs: 500, claimLimit: 10_000, leaseMs: 120_000, maxRowsPerCall: 5_000, allowPrivateUrls: false, ...options };
     this.#loop = new PollingLoop('write-back', this.#o.idleMs, () => this.#round(), this.#o.log);
   }
 
@@ -76,24 +81,59 @@ export class WritebackWorker {
       return;
     }
     const type = reportType(typeId);
+    const sink = type.sink ? reportSettings(tenant.settings)[type.sink] : undefined;
     const key = tenant.settings.dataExtensions[type.dataExtension.id] ?? type.dataExtension.defaultKey;
     for (let i = 0; i < entries.length; i += this.#o.maxRowsPerCall) {
       const chunk = entries.slice(i, i + this.#o.maxRowsPerCall);
-      const reports = await selectReports(this.#o.store.db, tenantId, [...new Set(chunk.map((e) => e.message_id))]);
-      const rows = reports.map((r) => fitToFields(type.toRow(r), type.dataExtension.fields));
-      const outcome = await this.#o.sfmc.upsertRowsAsync(tenant, key, rows);
-      if (outcome.kind === 'ok') {
-        await updateWriteback(this.#o.store.db, chunk.map((e) => e.id), {
-          state: 'submitted',
-          request_id: outcome.value,
-          next_attempt_at: Date.now() + STATUS_CHECK_DELAY_MS,
-          last_error: null,
-        });
-      } else {
-        this.#o.log.warn({ tenantId, dataExtension: key, rows: rows.length, reason: outcome.reason }, 'report write-back will be retried');
-        await this.#retryLater(chunk, outcome.reason, outcome.kind === 'retry' ? outcome.retryAfterMs : undefined);
-      }
+      const rows = (await type.loadRows(this.#o.store.db, tenantId, [...new Set(chunk.map((e) => e.message_id))])).map((row) => this.#shape(tenant, type, row));
+      if (sink?.mode === 'external') await this.#notify(tenantId, sink.url, chunk, rows);
+      else await this.#upsert(tenant, key, chunk, rows);
     }
+  }
+
+  /** Native: one async upsert into the tenant's data extension; checked for row errors later. */
+  async #upsert(tenant: Tenant, key: string, chunk: ClaimedWriteback[], rows: DataExtensionRow[]): Promise<void> {
+    const outcome = await this.#o.sfmc.upsertRowsAsync(tenant, key, rows);
+    if (outcome.kind === 'ok') {
+      await updateWriteback(this.#o.store.db, chunk.map((e) => e.id), {
+        state: 'submitted',
+        request_id: outcome.value,
+        next_attempt_at: Date.now() + STATUS_CHECK_DELAY_MS,
+        last_error: null,
+      });
+      return;
+    }
+    const context = { tenantId: tenant.id, dataExtension: key, rows: rows.length, reason: outcome.reason };
+    // SFMC refusing the call itself (a data extension that does not exist) needs the operator: an error, not a warning.
+    if (outcome.kind === 'failed') this.#o.log.error(context, `SFMC refused writing to data extension "${key}"; fix the data extension or the tenant's dataExtensions setting (rows wait and are retried)`);
+    else this.#o.log.warn(context, 'report write-back will be retried');
+    await this.#retryLater(chunk, outcome.reason, outcome.kind === 'retry' ? outcome.retryAfterMs : undefined);
+  }
+
+  /** External: the rows, as JSON, to the tenant's notification URL. */
+  async #notify(tenantId: string, url: string, chunk: ClaimedWriteback[], rows: DataExtensionRow[]): Promise<void> {
+    const problem = outboundUrlProblem(url, this.#o.allowPrivateUrls);
+    const outcome = problem ? { ok: false as const, reason: `notification URL ${problem}`, retryAfterMs: undefined } : await postNotification(url, rows);
+    if (outcome.ok) {
+      await updateWriteback(this.#o.store.db, chunk.map((e) => e.id), { state: 'written', last_error: null });
+      return;
+    }
+    this.#o.log.warn({ tenantId, rows: rows.length, reason: outcome.reason }, 'report notification will be retried');
+    await this.#retryLater(chunk, outcome.reason, outcome.retryAfterMs);
+  }
+
+  /**
+   * Fits a row to its data extension: text cut to the column's length (SFMC refuses a whole row
+   * whose text is too long), and the custom callback data fields the tenant's data extension has
+   * columns for written into them (the guide's "values from callback data").
+   */
+  #shape(tenant: Tenant, type: ReportType, row: DataExtensionRow): DataExtensionRow {
+    const columns = reportSettings(tenant.settings).callbackDataColumns[type.dataExtension.id] ?? [];
+    if (columns.length > 0 && typeof row.callbackData === 'string') {
+      const values = parseCallbackData(row.callbackData);
+      for (const column of columns) if (column in values) row[column] = values[column]!;
+    }
+    return fitToFields(row, type.dataExtension.fields);
   }
 
   /**
@@ -136,7 +176,16 @@ export class WritebackWorker {
   }
 }
 
-/** Cuts text to the column's length: SFMC rejects a whole row whose text is too long. */
+/** Callback data is the JSON object the Message activity built; anything else has no fields. */
+function parseCallbackData(text: string): Record<string, string> {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, string>) : {};
+  } catch {
+    return {};
+  }
+}
+
 function fitToFields(row: DataExtensionRow, fields: DataExtensionField[]): DataExtensionRow {
   for (const field of fields) {
     const value = row[field.name];

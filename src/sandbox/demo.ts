@@ -3,6 +3,7 @@ import pino from 'pino';
 import { allChannels, findChannel } from '../channels/registry.ts';
 import { createLogger } from '../logger.ts';
 import { reportType } from '../reports/report-types.ts';
+import { runTwoWayDemo } from './demo-two-way.ts';
 import { ExecuteSigner, fillExample, loadExample, postExecute } from './journey-builder.ts';
 import { startSandbox } from './sandbox.ts';
 
@@ -17,6 +18,8 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '50' },
     'database-url': { type: 'string' },
     verbose: { type: 'boolean', default: false },
+    'two-way': { type: 'boolean', default: false },
+    'reply-share': { type: 'string', default: '0.6' },
   },
 });
 const contacts = Number(values.contacts);
@@ -30,6 +33,14 @@ const sandbox = await startSandbox({
   log: values.verbose ? createLogger('info', pino.destination(2)) : pino({ level: 'silent' }),
   ...(databaseUrl ? { databaseUrl } : {}),
 });
+if (values['two-way']) {
+  const replyShare = Number(values['reply-share']);
+  if (!(replyShare >= 0 && replyShare <= 1)) throw new Error('--reply-share must be a number from 0 to 1');
+  const result = await runTwoWayDemo(sandbox, { contacts, concurrency, replyShare });
+  process.stdout.write(`${result.lines.join('\n')}\n`);
+  await sandbox.close();
+  process.exit(result.ok ? 0 : 1);
+}
 const signer = new ExecuteSigner(sandbox.info.jwtSecret);
 const messageTemplate = loadExample(channel.id);
 const reportsTemplate = loadExample('reports-delivery');

@@ -229,6 +229,16 @@ export function webhookBodyValidator(spec: OpenApiSpec, name: string, method = '
   return schemaValidator(spec, mediaSchemaPointer(spec, `/webhooks/${escapePointer(name)}/${method}/requestBody`, mediaType));
 }
 
+/** Every documented example of the body Infobip POSTs for a webhook, by name. */
+export function webhookExamples(spec: OpenApiSpec, name: string, method = 'post', mediaType = 'application/json'): { name: string; value: Json }[] {
+  const { node } = resolve(spec, `/webhooks/${escapePointer(name)}/${method}/requestBody/content/${escapePointer(mediaType)}`);
+  const media = node as { example?: Json; examples?: { [name: string]: { value?: Json } } };
+  const named = Object.entries(media.examples ?? {})
+    .filter(([, e]) => e.value !== undefined)
+    .map(([example, e]) => ({ name: example, value: structuredClone(e.value as Json) }));
+  return media.example !== undefined ? [{ name: 'example', value: structuredClone(media.example) }, ...named] : named;
+}
+
 /** First documented example (`example` or `examples[*].value`) of the response object at `pointer`. */
 function exampleOf(spec: OpenApiSpec, pointer: string, mediaType: string): Json {
   const { node } = resolve(spec, `${pointer}/content/${escapePointer(mediaType)}`);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { ConnectorConfig } from '../config.ts';
 import { type Connector, type ConnectorTuning, createConnector } from '../connector.ts';
-import { reportDataExtensions } from '../reports/data-extensions.ts';
+import { inboundMessages, reportDataExtensions } from '../reports/data-extensions.ts';
 import { type DeliveryOutcomeMix, type InfobipSimulator, startInfobipSimulator } from './infobip/simulator.ts';
 import { startJourneyBuilderStandIn } from './journey-builder-standin/server.ts';
 import { type SfmcSimulator, startSfmcSimulator } from './sfmc/simulator.ts';
@@ -32,6 +32,7 @@ export interface SandboxOptions {
 export interface SandboxInfo {
   messageActivityUrl: string;
   reportsActivityUrl: string;
+  splitActivityUrl: string;
   jwtSecret: string;
   adminToken: string;
   adminUrl: string;
@@ -93,6 +94,7 @@ export async function startSimulators(options: SimulatorOptions = {}): Promise<S
   });
   const sfmc = await startSfmcSimulator({ host, port: options.sfmcPort ?? 0, clients: [sfmcClient] });
   for (const de of reportDataExtensions) sfmc.createDataExtension(DEMO_MID, { key: de.defaultKey, name: de.name, fields: de.fields });
+  sfmc.createEventDefinition(DEMO_MID, { key: SANDBOX_REPLY_EVENT, dataExtensionKey: inboundMessages.defaultKey });
   return {
     infobip,
     sfmc,
@@ -104,6 +106,19 @@ export async function startSimulators(options: SimulatorOptions = {}): Promise<S
     },
   };
 }
+
+/**
+ * What an operator does in Infobip for the tenant: clicks go to its click URL (a CLICK
+ * subscription) and replies to its inbound URL in the Messages API format the guide asks for.
+ * The two-way demo's Wait Until Event reads the Inbound Messages data extension.
+ */
+export function subscribeToEngagement(simulators: Pick<Simulators, 'infobip'>, webhooks: Record<string, string>): void {
+  simulators.infobip.subscribe({ events: ['CLICK'], profile: { webhook: { notifyUrl: webhooks.clicks! } } });
+  simulators.infobip.subscribe({ events: ['INBOUND_MESSAGE'], format: 'MO_MESSAGES_API_JSON', profile: { webhook: { notifyUrl: webhooks.inbound! } } });
+}
+
+/** The event definition key of the sandbox's two-way journey (its Wait Until Event). */
+export const SANDBOX_REPLY_EVENT = 'McRelay-Reply';
 
 export interface SimulatorEndpoints {
   sfmc: { authBaseUrl: string; restBaseUrl: string; clientId: string; clientSecret: string; accountId: string };
@@ -142,6 +157,7 @@ export async function createDemoTenant(adminUrl: string, adminToken: string, end
   return {
     messageActivityUrl: tenant.activities.message!,
     reportsActivityUrl: tenant.activities.reports!,
+    splitActivityUrl: tenant.activities.split!,
     jwtSecret,
     adminToken,
     adminUrl,
@@ -191,6 +207,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     jwtSecret: described.jwtSecret,
     sfmc: described.sfmc,
   });
+  subscribeToEngagement(simulators, described.webhooks);
   return {
     info: { ...described, databaseUrl: config.databaseUrl, journeyBuilderUrl: journeyBuilder.url },
     connector,

@@ -1,4 +1,5 @@
 import type { OutboxWriter } from '../dispatch/outbox-writer.ts';
+import type { SuppressionList } from '../reports/suppression-list.ts';
 import type { Store } from '../store/database.ts';
 import type { SecretBox } from '../tenants/secret-box.ts';
 import type { TenantDirectory } from '../tenants/tenant-directory.ts';
@@ -14,4 +15,8 @@ export interface ServerContext {
   allowPrivateUrls: boolean;
   /** Tells the write-back worker that new reports are waiting. */
   reportsStored: () => void;
+  /** Tells the journey event worker that replies queued events. */
+  journeyEventsQueued: () => void;
+  /** Opted-out numbers, checked by execute in memory. */
+  suppressions: SuppressionList;
 }

@@ -54,6 +54,17 @@ export class SfmcClient {
   }
 
   /**
+   * Fires a journey API event (`POST /interaction/v1/events`, postEvent.md): a Wait Until Event
+   * on `EventDefinitionKey` lets the contact continue. Answers SFMC's eventInstanceId.
+   */
+  fireEvent(tenant: Tenant, event: { ContactKey: string; EventDefinitionKey: string; Data: Record<string, unknown> }): Promise<SfmcOutcome<string>> {
+    return this.#call(tenant, 'POST', 'interaction/v1/events', event, (body) => {
+      const id = (body as { eventInstanceId?: unknown } | undefined)?.eventInstanceId;
+      return typeof id === 'string' ? { kind: 'ok', value: id } : { kind: 'failed', reason: 'SFMC answered the event without an eventInstanceId' };
+    });
+  }
+
+  /**
    * Rows of a data extension whose `field` is one of `values`
    * (`GET /data/v1/customobjectdata/key/{key}/rowset?$filter=…`). SFMC answers keys and values
    * apart and lower-cases field names; rows come back merged, names lower-cased.

@@ -105,6 +105,74 @@ const migrations: Record<string, Migration> = {
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .execute();
       await db.schema.createIndex('writeback_due').on('writeback_queue').columns(['state', 'next_attempt_at']).execute();
+
+      // Reports beyond delivery: URL clicks, inbound messages, journey events, suppressions.
+      await db.schema
+        .createTable('url_clicks')
+        .addColumn('message_id', 'text', (c) => c.notNull())
+        .addColumn('url', 'text', (c) => c.notNull())
+        .addColumn('tenant_id', 'text', (c) => c.notNull())
+        .addColumn('channel', 'text', (c) => c.notNull())
+        .addColumn('notification_type', 'text', (c) => c.notNull())
+        .addColumn('recipient', 'text')
+        .addColumn('clicked_at', 'text', (c) => c.notNull())
+        .addColumn('device_type', 'text')
+        .addColumn('os', 'text')
+        .addColumn('device_name', 'text')
+        .addColumn('callback_data', 'text')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('url_clicks_pk', ['message_id', 'url'])
+        .execute();
+
+      await db.schema
+        .createTable('inbound_messages')
+        .addColumn('tenant_id', 'text', (c) => c.notNull())
+        .addColumn('id', 'text', (c) => c.notNull())
+        .addColumn('channel', 'text', (c) => c.notNull())
+        .addColumn('sender', 'text', (c) => c.notNull())
+        .addColumn('destination', 'text', (c) => c.notNull())
+        .addColumn('content_type', 'text', (c) => c.notNull())
+        .addColumn('text', 'text')
+        .addColumn('media_url', 'text')
+        .addColumn('keyword', 'text')
+        .addColumn('received_at', 'text', (c) => c.notNull())
+        .addColumn('callback_data', 'text')
+        .addColumn('reply_to_message_id', 'text')
+        .addColumn('contact_key', 'text')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('inbound_messages_pk', ['tenant_id', 'id'])
+        .execute();
+      // The Reports activity's Reply mode finds a message's reply by the message.
+      await db.schema.createIndex('inbound_reply_to').on('inbound_messages').columns(['reply_to_message_id']).execute();
+      // A reply is matched to the latest message to its sender: messages by tenant and recipient.
+      await db.schema.createIndex('messages_recipient').on('messages').columns(['tenant_id', 'destination', 'created_at']).execute();
+
+      await db.schema
+        .createTable('journey_events')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('tenant_id', 'text', (c) => c.notNull())
+        .addColumn('inbound_id', 'text', (c) => c.notNull())
+        .addColumn('contact_key', 'text', (c) => c.notNull())
+        .addColumn('event_definition_key', 'text', (c) => c.notNull())
+        .addColumn('data', 'text', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull())
+        .addColumn('next_attempt_at', 'bigint', (c) => c.notNull())
+        .addColumn('lease_until', 'bigint')
+        .addColumn('event_instance_id', 'text')
+        .addColumn('last_error', 'text')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('journey_events_due').on('journey_events').columns(['state', 'next_attempt_at']).execute();
+
+      await db.schema
+        .createTable('suppressions')
+        .addColumn('tenant_id', 'text', (c) => c.notNull())
+        .addColumn('destination', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('suppressions_pk', ['tenant_id', 'destination'])
+        .execute();
     },
   },
 };

@@ -8,6 +8,10 @@ export interface Database {
   messages: MessagesTable;
   reports: ReportsTable;
   writeback_queue: WritebackQueueTable;
+  url_clicks: UrlClicksTable;
+  inbound_messages: InboundMessagesTable;
+  journey_events: JourneyEventsTable;
+  suppressions: SuppressionsTable;
 }
 
 export interface TenantsTable {
@@ -118,5 +122,75 @@ export interface WritebackQueueTable {
   /** Send this row in a request of its own (after a request with errors). */
   solo: number;
   last_error: string | null;
+  created_at: number;
+}
+
+/** URL click reports (Infobip's `UrlTrackingWebhook`), every click of every tracked link. */
+export interface UrlClicksTable {
+  message_id: string;
+  url: string;
+  tenant_id: string;
+  channel: string;
+  notification_type: string;
+  recipient: string | null;
+  /** ISO 8601 time of the click (Infobip's epoch-ms `sendDateTime`). */
+  clicked_at: string;
+  device_type: string | null;
+  os: string | null;
+  device_name: string | null;
+  callback_data: string | null;
+  created_at: number;
+}
+
+/** Inbound messages (replies), whatever format Infobip forwarded them in. */
+export interface InboundMessagesTable {
+  tenant_id: string;
+  /** Infobip's messageId of the inbound message. */
+  id: string;
+  channel: string;
+  /** The end user who wrote, digits only. */
+  sender: string;
+  /** Our number or sender the reply was sent to. */
+  destination: string;
+  /** TEXT, IMAGE, VIDEO, DOCUMENT, BUTTON_REPLY … (Messages API content types). */
+  content_type: string;
+  text: string | null;
+  media_url: string | null;
+  keyword: string | null;
+  received_at: string;
+  callback_data: string | null;
+  /** The message this replies to (the latest one to this recipient from this sender in the window). */
+  reply_to_message_id: string | null;
+  contact_key: string | null;
+  created_at: number;
+}
+
+export type JourneyEventState = 'pending' | 'firing' | 'fired' | 'failed';
+
+/** Journey API events to fire (two-way: a reply continues a Wait Until Event). */
+export interface JourneyEventsTable {
+  /** Derived from tenant and inbound message: a webhook delivered twice queues one event. */
+  id: string;
+  tenant_id: string;
+  inbound_id: string;
+  contact_key: string;
+  event_definition_key: string;
+  /** The event's Data, JSON. */
+  data: string;
+  state: JourneyEventState;
+  attempts: number;
+  next_attempt_at: number;
+  lease_until: number | null;
+  event_instance_id: string | null;
+  last_error: string | null;
+  created_at: number;
+}
+
+/** Numbers that opted out (STOP keywords, or the operator): executes to them send nothing. */
+export interface SuppressionsTable {
+  tenant_id: string;
+  destination: string;
+  /** The keyword that opted the number out, or `admin`. */
+  reason: string;
   created_at: number;
 }

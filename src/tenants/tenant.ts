@@ -1,5 +1,7 @@
 import type { CountryCode } from 'libphonenumber-js';
 import type { SenderKind } from '../channels/channel.ts';
+import type { WebhookSecurity } from '../reports/webhook-security.ts';
+import type { ReportSettings } from './report-settings.ts';
 
 /** Non-secret tenant settings, stored as JSON in `tenants.settings`. */
 export interface TenantSettings {
@@ -10,6 +12,8 @@ export interface TenantSettings {
   dataExtensions: Record<string, string>;
   /** Default sender per channel family, used when an activity names none. */
   senders: Partial<Record<SenderKind, string>>;
+  /** Delivery tracking (Native / External), two-way and opt-out settings; defaults in report-settings.ts. */
+  reports?: ReportSettings;
 }
 
 /** Secrets, sealed as one JSON document in `tenants.sealed_secrets`. */
@@ -17,6 +21,8 @@ export interface TenantSecrets {
   jwtSigningSecret: string;
   sfmcClientSecret: string;
   webhookToken: string;
+  /** The security of the tenant's Infobip subscriptions, checked on every webhook when set. */
+  webhookSecurity?: WebhookSecurity;
 }
 
 export interface InfobipAccount {

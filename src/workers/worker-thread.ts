@@ -1,7 +1,7 @@
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
-import { createBackgroundWorkers, openTenantStore } from '../connector.ts';
+import { createBackgroundWorkers, openTenantStore, startBackgroundWorkers, stopBackgroundWorkers } from '../connector.ts';
 import { createLogger } from '../logger.ts';
 import type { BackgroundThreadData, FromBackground, ToBackground } from './background-thread.ts';
 
@@ -22,7 +22,7 @@ try {
     if (message.kind === 'wake') workers.dispatcher.wake();
     else if (message.kind === 'forget') tenants.forget(message.tenantId);
     else if (message.kind === 'stop') {
-      void Promise.all([workers.dispatcher.stop(), workers.writeback.stop()])
+      void stopBackgroundWorkers(workers)
         .then(() => store.close())
         .finally(() => {
           post({ kind: 'stopped' });
@@ -30,8 +30,7 @@ try {
         });
     }
   });
-  workers.dispatcher.start();
-  workers.writeback.start();
+  startBackgroundWorkers(workers);
   post({ kind: 'started' });
 } catch (error) {
   post({ kind: 'failed', message: error instanceof Error ? error.message : String(error) });

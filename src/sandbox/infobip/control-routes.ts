@@ -2,6 +2,8 @@
 // sandbox and tests in another process inspect and steer the simulator over HTTP. No auth: the
 // simulator listens on loopback by default.
 import type { FastifyPluginAsync } from 'fastify';
+import type { ReplyRequest } from './engagement.ts';
+import type { Subscription } from './subscriptions.ts';
 import type { DeliveryOutcomeMix, InfobipFaults, InfobipStats, SimMessage } from './types.ts';
 
 export interface SimulatorControl {
@@ -12,6 +14,12 @@ export interface SimulatorControl {
   setOutcomes(mix: DeliveryOutcomeMix): void;
   sentMessages(): Map<string, SimMessage>;
   reset(): void;
+  subscribe(subscription: Subscription): void;
+  subscriptions(): Subscription[];
+  /** The recipient of a message clicks its link; answers where the click report goes. */
+  click(messageId: string, url?: string): { url: string; notifyUrl: string };
+  /** An end user replies; answers the inbound message's id and where it goes. */
+  reply(reply: ReplyRequest): { messageId: string; notifyUrl: string };
 }
 
 export function controlRoutes(sim: SimulatorControl): FastifyPluginAsync {
@@ -33,6 +41,17 @@ export function controlRoutes(sim: SimulatorControl): FastifyPluginAsync {
       sim.setOutcomes(req.body as DeliveryOutcomeMix);
       return sim.outcomes();
     });
+    app.get('/__sim/subscriptions', async () => sim.subscriptions());
+    app.post('/__sim/subscriptions', async (req, reply) => {
+      sim.subscribe(req.body as Subscription);
+      return reply.code(201).send(sim.subscriptions());
+    });
+    app.post('/__sim/click', async (req) => {
+      const body = (req.body ?? {}) as { messageId?: unknown; url?: unknown };
+      if (typeof body.messageId !== 'string') throw Object.assign(new Error('messageId must be the id of a message the simulator accepted'), { statusCode: 400 });
+      return sim.click(body.messageId, typeof body.url === 'string' ? body.url : undefined);
+    });
+    app.post('/__sim/reply', async (req) => sim.reply((req.body ?? {}) as ReplyRequest));
     app.post('/__sim/reset', async (_req, reply) => {
       sim.reset();
       return reply.code(204).send();

@@ -6,6 +6,8 @@ import type { AddressInfo, Socket } from 'node:net';
 import Fastify from 'fastify';
 import { hasRequestBody, hasWebhook, loadInfobipSpec } from '../openapi.ts';
 import { controlRoutes } from './control-routes.ts';
+import { buildClick, buildInbound, firstLink, type ReplyRequest, trackingUrlOf } from './engagement.ts';
+import { type Subscription, subscriptionProblem, subscriptionTarget } from './subscriptions.ts';
 import { DEFAULT_OUTCOMES, NO_FAULTS, checkOutcomes, mergeFaults } from './faults.ts';
 import { Ledger } from './ledger.ts';
 import { createRandom } from './random.ts';
@@ -57,6 +59,12 @@ export interface InfobipSimulator {
   sentMessages(): Map<string, SimMessage>;
   /** Resolves when every scheduled report has been delivered or given up. */
   flushWebhooks(): Promise<void>;
+  /** A Subscriptions Management subscription for CLICK and/or INBOUND_MESSAGE events. */
+  subscribe(subscription: Subscription): void;
+  /** The recipient of a message clicks its link (or `url`). */
+  click(messageId: string, url?: string): { url: string; notifyUrl: string };
+  /** An end user sends a message (a reply) to one of our numbers or senders. */
+  reply(reply: ReplyRequest): { messageId: string; notifyUrl: string };
   close(): Promise<void>;
 }
 
@@ -92,6 +100,13 @@ export async function startInfobipSimulator(opts: InfobipSimulatorOptions): Prom
     }
   }
 
+  let subscriptions: Subscription[] = [];
+  const subscribed = (event: 'CLICK' | 'INBOUND_MESSAGE') => subscriptions.find((sub) => sub.events.includes(event));
+  const fail = (message: string) => Object.assign(new Error(message), { statusCode: 400 });
+  /** The latest message accepted for a destination: what a recipient replies to. */
+  const latestTo = (destination: string) =>
+    [...ledger.messages.values()].filter((m) => m.destination === destination).sort((a, b) => b.lastReceivedAt.getTime() - a.lastReceivedAt.getTime())[0];
+
   const control = {
     stats: () => ledger.snapshot(),
     faults: () => ({ ...faults }),
@@ -100,6 +115,37 @@ export async function startInfobipSimulator(opts: InfobipSimulatorOptions): Prom
     setOutcomes: (mix: DeliveryOutcomeMix) => void (outcomes = checkOutcomes(mix)),
     sentMessages: () => new Map(ledger.messages),
     reset: () => ledger.reset(),
+    subscribe: (subscription: Subscription) => {
+      const problem = subscriptionProblem(subscription);
+      if (problem) throw fail(problem);
+      // A later subscription for an event replaces the earlier one, as one notification profile would.
+      subscriptions = [...subscriptions.map((s) => ({ ...s, events: s.events.filter((e) => !subscription.events.includes(e)) })).filter((s) => s.events.length > 0), structuredClone(subscription)];
+    },
+    subscriptions: () => structuredClone(subscriptions),
+    click: (messageId: string, url?: string) => {
+      const message = ledger.messages.get(messageId);
+      if (!message) throw fail(`no message ${messageId} was accepted`);
+      const clicked = url ?? firstLink(message.text) ?? 'https://www.infobip.com';
+      const own = trackingUrlOf(message);
+      const subscription = subscribed('CLICK');
+      const target = own ? { url: own, stream: 'receive-sms-tracking-notification', unwrapped: true } : subscription ? subscriptionTarget(subscription, 'receive-sms-tracking-notification', true) : undefined;
+      if (!target) throw fail('the message has no trackingUrl and no CLICK subscription exists');
+      dispatcher.enqueue(target, buildClick(message, clicked, new Date()), 0);
+      return { url: clicked, notifyUrl: target.url };
+    },
+    reply: (reply: ReplyRequest) => {
+      if (typeof reply?.from !== 'string' || !/^\d{5,20}$/.test(reply.from)) throw fail('from must be the replying number, digits only');
+      const subscription = subscribed('INBOUND_MESSAGE');
+      if (!subscription) throw fail('no INBOUND_MESSAGE subscription exists');
+      const latest = latestTo(reply.from);
+      const to = reply.to ?? latest?.sender;
+      if (!to) throw fail('to is required when no message was sent to this number');
+      const format = subscription.format ?? 'MO_JSON_2';
+      const stream = format === 'MO_JSON_2' ? 'receive-inbound-sms-messages' : 'receive-messages-api-incoming-messages';
+      const built = buildInbound(format, { ...reply, to, channel: reply.channel ?? latest?.channel ?? 'SMS' }, random, new Date());
+      dispatcher.enqueue(subscriptionTarget(subscription, stream), built.result, 0);
+      return { messageId: built.messageId, notifyUrl: subscription.profile.webhook.notifyUrl };
+    },
   };
 
   // forceCloseConnections: close() drops every open connection instead of waiting for clients to
@@ -131,6 +177,9 @@ export async function startInfobipSimulator(opts: InfobipSimulatorOptions): Prom
     stats: control.stats,
     sentMessages: control.sentMessages,
     flushWebhooks: () => dispatcher.idle(),
+    subscribe: control.subscribe,
+    click: control.click,
+    reply: control.reply,
     async close() {
       // Hung requests would keep the server from closing; their clients see a dropped socket.
       for (const socket of hungSockets) socket.destroy();

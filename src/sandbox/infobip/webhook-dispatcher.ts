@@ -37,6 +37,10 @@ export interface WebhookTarget {
    * POST, even to the same URL (WhatsApp posts delivery and seen reports to one `notifyUrl`).
    */
   stream: string;
+  /** Post each result alone, as the body itself (click reports are not wrapped in `results`). */
+  unwrapped?: boolean;
+  /** Headers a subscription's security adds to each POST (Basic credentials, HMAC signature of the body). */
+  headers?: (body: string) => Record<string, string>;
 }
 
 interface Entry {
@@ -124,8 +128,9 @@ export class WebhookDispatcher {
     const entries = this.ready.get(key) ?? [];
     this.ready.delete(key);
     if (this.opts.faults().webhookReorder) this.opts.random.shuffle(entries);
-    for (let i = 0; i < entries.length; i += this.opts.batchSize) {
-      const post = this.post(target, entries.slice(i, i + this.opts.batchSize));
+    const size = target.unwrapped ? 1 : this.opts.batchSize;
+    for (let i = 0; i < entries.length; i += size) {
+      const post = this.post(target, entries.slice(i, i + size));
       this.inFlight.add(post);
       void post.finally(() => this.inFlight.delete(post));
     }
@@ -134,14 +139,15 @@ export class WebhookDispatcher {
   private async post(target: WebhookTarget, batch: Entry[]): Promise<void> {
     const { url } = target;
     const { ledger, retry } = this.opts;
-    const body = JSON.stringify({ results: batch.map((e) => e.report) });
+    const body = JSON.stringify(target.unwrapped ? batch[0]!.report : { results: batch.map((e) => e.report) });
+    const headers = { 'content-type': 'application/json', ...target.headers?.(body) };
     for (let attempt = 1; attempt <= retry.maxAttempts && !this.closed; attempt++) {
       if (attempt > 1) {
         const paused = await sleep(retry.backoffMs * (attempt - 1) ** 2, true, { signal: this.aborter.signal }).catch(() => false);
         if (!paused) return; // closed meanwhile
       }
       ledger.stats.webhookAttempts++;
-      if (await this.deliver(url, body)) {
+      if (await this.deliver(url, body, headers)) {
         ledger.stats.webhooksPosted++;
         ledger.stats.webhookReportsPosted += batch.length;
         // Follow-ups are armed before this batch settles, so idle() cannot resolve in between.
@@ -154,11 +160,11 @@ export class WebhookDispatcher {
   }
 
   /** One POST; true only for HTTP 200, which is what Infobip expects from a receiver. */
-  private async deliver(url: string, body: string): Promise<boolean> {
+  private async deliver(url: string, body: string, headers: Record<string, string>): Promise<boolean> {
     try {
       const res = await request(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers,
         body,
         dispatcher: this.agent,
         signal: this.aborter.signal,

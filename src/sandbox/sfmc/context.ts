@@ -6,7 +6,7 @@ import type { FaultState } from './faults.ts';
 import type { StatsRecorder } from './stats.ts';
 import type { buildValidators } from './swagger-schemas.ts';
 import type { TokenStore } from './token-store.ts';
-import type { SfmcClient } from './types.ts';
+import type { EventDefinition, FiredEvent, SfmcClient } from './types.ts';
 
 export interface SimContext {
   clients: SfmcClient[];
@@ -17,6 +17,9 @@ export interface SimContext {
   validators: ReturnType<typeof buildValidators>;
   stats: StatsRecorder;
   faults: FaultState;
+  /** Event definitions by business unit and key, and the events fired. */
+  eventDefinitions: Map<string, Map<string, EventDefinition>>;
+  events: FiredEvent[];
   /** Filled in once the server listens; the token response carries them. */
   urls: { rest: string; soap: string };
 }

@@ -38,6 +38,17 @@ export function registerControlRoutes(app: FastifyInstance, ctx: SimContext): vo
     }
   });
 
+  app.post<{ Params: { accountId: string }; Body: { key?: unknown; dataExtensionKey?: unknown } }>('/eventdefinitions/:accountId', async (req, reply) => {
+    const { key, dataExtensionKey } = req.body ?? {};
+    if (typeof key !== 'string' || !/^[A-Za-z0-9_-]{1,200}$/.test(key)) return reply.code(400).send({ message: 'key must be an event definition key (no periods)' });
+    const definitions = ctx.eventDefinitions.get(req.params.accountId) ?? new Map();
+    definitions.set(key, { key, ...(typeof dataExtensionKey === 'string' ? { dataExtensionKey } : {}) });
+    ctx.eventDefinitions.set(req.params.accountId, definitions);
+    return reply.code(201).send({ key });
+  });
+
+  app.get<{ Params: { accountId: string } }>('/events/:accountId', async (req) => ctx.events.filter((e) => e.accountId === req.params.accountId));
+
   app.get<{ Params: { accountId: string; key: string } }>('/dataextensions/:accountId/:key/rows', async (req, reply) => {
     const de = ctx.des.byKey(req.params.accountId, req.params.key);
     if (!de) return reply.code(404).send({ message: `no data extension '${req.params.key}' in MID ${req.params.accountId}` });

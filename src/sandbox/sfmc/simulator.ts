@@ -12,6 +12,7 @@ import { registerAuthRoutes } from './auth-routes.ts';
 import { registerControlRoutes } from './control-routes.ts';
 import { registerCustomObjectDataRoutes } from './customobjectdata-routes.ts';
 import { DataExtensionStore } from './data-extension-store.ts';
+import { registerEventRoutes } from './event-routes.ts';
 import { FaultState } from './faults.ts';
 import { authenticate } from './rest-auth.ts';
 import { registerRowsetRoutes } from './rowset-routes.ts';
@@ -25,6 +26,8 @@ export type {
   DataExtensionDefinition,
   DataExtensionField,
   DataExtensionFieldType,
+  EventDefinition,
+  FiredEvent,
   SfmcClient,
   SfmcFaults,
   SfmcSimulator,
@@ -66,6 +69,8 @@ export async function startSfmcSimulator(opts: SfmcSimulatorOptions): Promise<Sf
     stats,
     faults: new FaultState(() => tokens.expireAll()),
     urls: { rest: '', soap: '' },
+    eventDefinitions: new Map(),
+    events: [],
   };
   if (opts.faults) ctx.faults.set(opts.faults);
   for (const def of opts.dataExtensions ?? []) ctx.des.create(ctx.clients[0].accountId, def);
@@ -107,6 +112,7 @@ export async function startSfmcSimulator(opts: SfmcSimulatorOptions): Promise<Sf
       registerAsyncRowsRoutes(scope, ctx);
       registerRowsetRoutes(scope, ctx);
       registerCustomObjectDataRoutes(scope, ctx);
+      registerEventRoutes(scope, ctx);
     },
     { prefix: '/rest' },
   );
@@ -123,6 +129,12 @@ export async function startSfmcSimulator(opts: SfmcSimulatorOptions): Promise<Sf
     authBaseUrl: `${base}/auth/`,
     restBaseUrl: ctx.urls.rest,
     createDataExtension: (accountId, def) => void ctx.des.create(String(accountId), def),
+    createEventDefinition: (accountId, def) => {
+      const definitions = ctx.eventDefinitions.get(String(accountId)) ?? new Map();
+      definitions.set(def.key, { ...def });
+      ctx.eventDefinitions.set(String(accountId), definitions);
+    },
+    events: (accountId) => ctx.events.filter((e) => e.accountId === String(accountId)).map((e) => structuredClone(e)),
     rows: (accountId, key) => {
       const de = ctx.des.byKey(String(accountId), key);
       if (!de) throw new Error(`no data extension '${key}' in MID ${accountId}`);

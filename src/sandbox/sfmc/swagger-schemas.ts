@@ -28,7 +28,7 @@ function describe(errors: ErrorObject[]): string {
   return errors.map((e) => `${e.instancePath || 'body'} ${e.message ?? 'is invalid'}`).join('; ');
 }
 
-export function buildValidators(): { tokenRequest: BodyValidator; dataExtensionRows: BodyValidator } {
+export function buildValidators(): { tokenRequest: BodyValidator; dataExtensionRows: BodyValidator; postEvent: BodyValidator } {
   const definitions = loadDefinitions();
   // The swagger's definitions use non-JSON-Schema types ("guid", "datetime") and a "$ref" property
   // name, so the document as a whole fails meta-validation; the two definitions used here are fine.
@@ -47,5 +47,6 @@ export function buildValidators(): { tokenRequest: BodyValidator; dataExtensionR
     // RequestDataExtensionRows has no top-level "type", so a JSON array would pass `required`;
     // the body is documented as an object (`{"items":[…]}`), hence the object wrapper.
     dataExtensionRows: wrap(ajv.compile({ type: 'object', allOf: [{ $ref: `${SWAGGER_ID}#/definitions/RequestDataExtensionRows` }] })),
+    postEvent: wrap(ajv.compile({ type: 'object', allOf: [{ $ref: `${SWAGGER_ID}#/definitions/RequestPostEvent` }] })),
   };
 }

@@ -59,10 +59,30 @@ export interface SfmcSimulatorOptions {
   faults?: Partial<SfmcFaults>;
 }
 
+/** A journey API event definition (Event Administration), e.g. a Wait Until Event's. */
+export interface EventDefinition {
+  key: string;
+  /** The event's data extension: Data may only name its fields. */
+  dataExtensionKey?: string;
+}
+
+/** An event SFMC accepted (`POST /interaction/v1/events`). */
+export interface FiredEvent {
+  eventInstanceId: string;
+  accountId: string;
+  ContactKey: string;
+  EventDefinitionKey: string;
+  Data: Record<string, unknown>;
+  firedAt: Date;
+}
+
 export interface SfmcSimulator {
   authBaseUrl: string;
   restBaseUrl: string;
   createDataExtension(accountId: string, def: DataExtensionDefinition): void;
+  createEventDefinition(accountId: string, def: EventDefinition): void;
+  /** Events accepted in a business unit, oldest first. */
+  events(accountId: string): FiredEvent[];
   rows(accountId: string, key: string): Record<string, unknown>[];
   setFaults(f: Partial<SfmcFaults>): void;
   stats(): SfmcStats;

@@ -3,6 +3,7 @@ import { activityConfig, findActivity, lifecycleCalls } from '../../journey/acti
 import { verifyJourneyJwt } from '../../journey/jwt.ts';
 import { executeMessage } from '../../journey/message-execute.ts';
 import { executeReports } from '../../journey/reports-execute.ts';
+import { executeSplit } from '../../journey/split-execute.ts';
 import { activityBaseUrl } from '../../tenants/describe-tenant.ts';
 import type { ServerContext } from '../context.ts';
 import { activityIcon } from './activity-assets.ts';
@@ -21,6 +22,7 @@ const unauthorized = (reply: FastifyReply) =>
  * config.json and the UI assets, execute, and the lifecycle calls.
  */
 export async function activityRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
+  const optedOut = (tenantId: string, to: string) => ctx.suppressions.has(tenantId, to);
   // Journey Builder sends signed bodies as raw compact JWS text.
   app.addContentTypeParser('application/jwt', { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
@@ -54,9 +56,9 @@ export async function activityRoutes(app: FastifyInstance, ctx: ServerContext): 
     const decoded = found && typeof req.body === 'string' ? verifyJourneyJwt(req.body.trim(), found.tenant.jwtKey) : undefined;
     if (!found || !decoded) return unauthorized(reply);
     try {
-      return found.activity.id === 'message'
-        ? await executeMessage(found.tenant, decoded, ctx.outbox)
-        : await executeReports(ctx.store.db, found.tenant, decoded);
+      if (found.activity.id === 'message') return await executeMessage(found.tenant, decoded, ctx.outbox, optedOut);
+      if (found.activity.id === 'split') return await executeSplit(ctx.store.db, found.tenant, decoded);
+      return await executeReports(ctx.store.db, found.tenant, decoded);
     } catch (error) {
       // Nothing was stored: a 5xx makes Journey Builder retry instead of moving the contact on.
       req.log.error({ err: error }, 'execute could not store its work');

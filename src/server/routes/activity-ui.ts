@@ -197,7 +197,7 @@ export async function activityUiRoutes(app: FastifyInstance, ctx: ServerContext)
             stored = row;
             return row.id;
           },
-        });
+        }, () => false);
         if (!answer.messageId) return { ok: false, messageStatus: answer.messageStatus, field: fieldOfStatus(answer.messageStatus) ?? null };
         return { ok: true, messageStatus: answer.messageStatus, payload: stored ? JSON.parse(stored.payload) : null };
       });
@@ -205,7 +205,7 @@ export async function activityUiRoutes(app: FastifyInstance, ctx: ServerContext)
       api.post<{ Body: Static<typeof TestSendBody> }>('/test-send', { schema: { body: TestSendBody } }, async (req) => {
         // The typed number replaces the contact's phone fields; the rest goes through the real pipeline.
         const inArguments = [{ phone: req.body.to }, ...req.body.inArguments.filter((entry) => !Object.keys(entry).some((k) => k === 'phone' || k.startsWith('phone.')))];
-        const answer = await executeMessage(tenantOf(req), executeBody(inArguments, `test-send-${randomUUID()}`), ctx.outbox);
+        const answer = await executeMessage(tenantOf(req), executeBody(inArguments, `test-send-${randomUUID()}`), ctx.outbox, (tenantId, to) => ctx.suppressions.has(tenantId, to));
         if (!answer.messageId) return { ok: false, messageStatus: answer.messageStatus, field: fieldOfStatus(answer.messageStatus) ?? null };
         return { ok: true, messageId: answer.messageId, messageStatus: answer.messageStatus };
       });

@@ -1,0 +1,46 @@
+import type { Kysely } from 'kysely';
+import { lookupClick, lookupReply } from '../reports/engagement-lookup.ts';
+import { lookupDeliveryReport } from '../reports/report-lookup.ts';
+import type { Database } from '../store/schema.ts';
+
+/**
+ * The Reports activity's report types (its `reportType` inArgument): which fields each answers
+ * and where the answer comes from. Adding a mode is adding an entry here.
+ */
+export interface ReportMode {
+  id: string;
+  /** Other values accepted in `reportType`. */
+  aliases: string[];
+  outArguments: string[];
+  lookup(db: Kysely<Database>, tenantId: string, messageId: string | undefined): Promise<Record<string, string>>;
+}
+
+export const reportModes: readonly ReportMode[] = [
+  {
+    id: 'delivery',
+    aliases: ['deliveryReports', 'omni', 'sms'],
+    outArguments: ['statusName', 'statusGroupName', 'errorName', 'doneAt', 'sentAt', 'seenAt'],
+    lookup: async (db, tenantId, messageId) => ({ ...(await lookupDeliveryReport(db, tenantId, messageId)) }),
+  },
+  {
+    id: 'url',
+    aliases: ['urlTracking', 'click', 'clicks'],
+    outArguments: ['notificationType', 'url'],
+    lookup: async (db, tenantId, messageId) => ({ ...(await lookupClick(db, tenantId, messageId)) }),
+  },
+  {
+    id: 'reply',
+    aliases: ['replies', 'inbound', 'twoWay'],
+    outArguments: ['replyText', 'replyType', 'receivedAt'],
+    lookup: async (db, tenantId, messageId) => ({ ...(await lookupReply(db, tenantId, messageId)) }),
+  },
+];
+
+const normalise = (name: string) => name.toLowerCase().replace(/[\s_-]/g, '');
+const byName = new Map<string, ReportMode>();
+for (const mode of reportModes) for (const name of [mode.id, ...mode.aliases]) byName.set(normalise(name), mode);
+
+/** The mode a `reportType` names; absent means Delivery (the activity's first and original mode). */
+export function findReportMode(reportType: string | undefined): ReportMode | undefined {
+  return reportType === undefined || reportType.trim() === '' ? reportModes[0] : byName.get(normalise(reportType));
+}

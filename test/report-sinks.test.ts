@@ -1,0 +1,181 @@
+// Where reports go. Native: the tenant's data extensions, with the custom callback data fields its
+// data extension has columns for; a missing data extension or an unknown column is an error the
+// admin API shows (and the logs), never silent loss. External: the tenant's SMS / OMNI
+// notification URLs get the reports as JSON, retried with backoff; loopback and private URLs are
+// refused unless the operator allows them.
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import { smsDeliveryReports } from '../src/reports/data-extensions.ts';
+import { fillExample, loadExample, postExecute } from '../src/sandbox/journey-builder.ts';
+import type { Sandbox } from '../src/sandbox/sandbox.ts';
+import { type RunningConnector, startConnector } from './helpers/connector.ts';
+import { createTestDatabase, type TestDatabase, testDialects } from './helpers/databases.ts';
+import { eventually } from './helpers/eventually.ts';
+import { addTenant, contacts, demoTenant, executeAll, sendThroughSandbox, type TestTenant, uniquePrefix } from './helpers/flow.ts';
+import { startTestSandbox } from './helpers/sandbox.ts';
+import { tenantBody } from './helpers/tenants.ts';
+
+type Json = Record<string, any>;
+
+/** A notification URL that answers 500 to its first `failures` POSTs, then 200; keeps what it got. */
+async function startReceiver(failures: number): Promise<{ url: string; bodies: Json[]; attempts: () => number; close(): Promise<void> }> {
+  const bodies: Json[] = [];
+  let attempts = 0;
+  const server: Server = createServer((req, res) => {
+    let text = '';
+    req.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    req.on('end', () => {
+      attempts++;
+      if (attempts <= failures) return void res.writeHead(500).end();
+      bodies.push(JSON.parse(text) as Json);
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/reports`,
+    bodies,
+    attempts: () => attempts,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+for (const dialect of testDialects) {
+  describe(`report settings as in production (${dialect})`, () => {
+    let database: TestDatabase;
+    let running: RunningConnector;
+    let tenantId: string;
+    const patch = (body: unknown) =>
+      fetch(`${running.url}/admin/tenants/${tenantId}/reports`, { method: 'PATCH', headers: { authorization: `Bearer ${running.admin.token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+    before(async () => {
+      database = await createTestDatabase(dialect);
+      running = await startConnector({ databaseUrl: database.url, dataDir: database.dataDir, allowPrivateUrls: false });
+      tenantId = (await running.admin.mustCreateTenant(tenantBody())).id;
+    });
+    after(async () => {
+      await running.close();
+      await database.drop();
+    });
+
+    test('External notification URLs on loopback, private or link-local addresses are refused', async () => {
+      for (const url of ['http://127.0.0.1:8080/hook', 'http://10.1.2.3/hook', 'http://169.254.169.254/latest', 'http://[::1]/x', 'http://localhost/x']) {
+        const answer = await patch({ sms: { mode: 'external', url } });
+        assert.equal(answer.status, 400, url);
+        const body = (await answer.json()) as Json;
+        assert.equal(body.field, 'sms.url');
+        assert.match(body.message, /MC_RELAY_ALLOW_PRIVATE_URLS/);
+      }
+      const ok = await patch({ omni: { mode: 'external', url: 'https://hooks.example.com/omni' }, replyWindowHours: 24 });
+      assert.equal(ok.status, 200);
+      const described = (await ok.json()) as Json;
+      assert.deepEqual(described.reports.omni, { mode: 'external', url: 'https://hooks.example.com/omni' });
+      assert.deepEqual(described.reports.sms, { mode: 'native' });
+      assert.equal(described.reports.replyWindowHours, 24);
+    });
+
+    test('invalid settings name the field', async () => {
+      const cases: [unknown, string][] = [
+        [{ webhookSecurity: { type: 'HMAC', algorithm: 'HMAC_SHA_999', secretKey: 'k' } }, 'webhookSecurity'],
+        [{ callbackDataColumns: { notAReport: ['Campaign'] } }, 'callbackDataColumns.notAReport'],
+        [{ replyWindowHours: 0 }, 'replyWindowHours'],
+        [{ sms: { mode: 'carrier-pigeon' } }, 'sms'],
+      ];
+      for (const [body, field] of cases) {
+        const answer = await patch(body);
+        assert.equal(answer.status, 400, JSON.stringify(body));
+        assert.match(String(((await answer.json()) as Json).field ?? ''), new RegExp(`^${field.replace('.', '\\.')}`));
+      }
+    });
+  });
+
+  describe(`report sinks through the sandbox (${dialect})`, () => {
+    let sandbox: Sandbox;
+    let tenant: TestTenant;
+    let phones = 4000;
+    const admin = (method: string, path: string, body?: unknown) =>
+      fetch(`${sandbox.info.adminUrl}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${sandbox.info.adminToken}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      });
+    const wave = (t: TestTenant, count: number) => {
+      const list = contacts(uniquePrefix('sink'), count, phones);
+      phones += count;
+      return executeAll(t, list, count);
+    };
+
+    before(async () => {
+      sandbox = await startTestSandbox(dialect, { outcomes: { delivered: 1, undeliverable: 0, expired: 0, rejected: 0 } });
+      tenant = await demoTenant(sandbox);
+    });
+    after(() => sandbox.close());
+
+    test('External: SMS reports are POSTed as JSON to the SMS notification URL, retried after failures, and not written to the data extension', async () => {
+      const receiver = await startReceiver(2);
+      try {
+        const other = await addTenant(sandbox, { name: 'External BU' });
+        assert.equal((await admin('PATCH', `/tenants/${other.id}/reports`, { sms: { mode: 'external', url: receiver.url } })).status, 200);
+        const ids = await wave(other, 3);
+        const received = await eventually(() => {
+          const rows = receiver.bodies.flatMap((b) => b.results as Json[]).filter((r) => ids.includes(r.messageId) && r.statusName === 'DELIVERED_TO_HANDSET');
+          return new Set(rows.map((r) => r.messageId)).size === ids.length ? rows : undefined;
+        }, 'the reports at the notification URL', 30_000);
+        assert.ok(receiver.attempts() >= 3, 'the failed POSTs were retried');
+        assert.deepEqual(Object.keys(received[0]!).sort(), smsDeliveryReports.fields.map((f) => f.name).sort(), 'the SMS Delivery Reports columns');
+        const rows = sandbox.sfmc.rows(sandbox.info.sfmc.accountId, sandbox.info.dataExtensions.smsDeliveryReports!);
+        assert.ok(!rows.some((r) => ids.includes(String(r.messageId))), 'nothing written natively');
+      } finally {
+        await receiver.close();
+      }
+    });
+
+    test('a data extension that does not exist: the rows wait, the admin API and the logs say why', async () => {
+      const other = await addTenant(sandbox, { name: 'Missing DE BU', dataExtensions: { smsDeliveryReports: 'No_Such_DE' } });
+      await wave(other, 2);
+      const problem = await eventually(async () => {
+        const described = (await (await admin('GET', `/tenants/${other.id}`)).json()) as Json;
+        return (described.writebackProblems as Json[]).find((p) => p.reportType === 'smsDelivery');
+      }, 'a write-back problem', 30_000);
+      assert.match(problem.lastError, /No_Such_DE/);
+      assert.match(problem.lastError, /CustomObjectNotFound|resolve/i);
+      assert.equal(problem.state, 'pending', 'kept to be retried, not dropped');
+    });
+
+    test('custom callback data fields go to their columns when the data extension has them; an unknown column fails with SFMC\'s reason', async () => {
+      const key = `SMS_Reports_Campaign_${dialect}`;
+      sandbox.sfmc.createDataExtension(sandbox.info.sfmc.accountId, {
+        key,
+        name: 'SMS Delivery Reports with Campaign',
+        fields: [...smsDeliveryReports.fields, { name: 'Campaign', type: 'Text', maxLength: 100, isNullable: true }],
+      });
+      const other = await addTenant(sandbox, { name: 'Callback columns BU', dataExtensions: { smsDeliveryReports: key } });
+      assert.equal((await admin('PATCH', `/tenants/${other.id}/reports`, { callbackDataColumns: { smsDeliveryReports: ['Campaign'] } })).status, 200);
+      const template = loadExample('sms');
+      const body = fillExample(template, { contactKey: uniquePrefix('cb'), phone: `+49151${50_000_000 + phones++}` }) as { inArguments: Record<string, unknown>[] };
+      body.inArguments.push({ 'callbackData.Campaign': 'Spring sale' });
+      const answer = await postExecute(other.messageActivityUrl, await other.signer.sign(body));
+      assert.equal(answer.body.messageStatus, 'Success: Message pending');
+      const id = String(answer.body.messageId);
+      const row = await eventually(() => sandbox.sfmc.rows(sandbox.info.sfmc.accountId, key).find((r) => r.messageId === id && r.statusName === 'DELIVERED_TO_HANDSET'), 'the row');
+      assert.equal(row.Campaign, 'Spring sale');
+
+      // The demo tenant's table has no such column: SFMC refuses the rows, and says so.
+      assert.equal((await admin('PATCH', `/tenants/${tenant.id}/reports`, { callbackDataColumns: { smsDeliveryReports: ['Campaign'] } })).status, 200);
+      try {
+        const demoBody = fillExample(template, { contactKey: uniquePrefix('cb'), phone: `+49151${50_000_000 + phones++}` }) as { inArguments: Record<string, unknown>[] };
+        demoBody.inArguments.push({ 'callbackData.Campaign': 'Spring sale' });
+        await sendThroughSandbox(sandbox, tenant.signer, JSON.stringify(demoBody), [{}]);
+        const problem = await eventually(async () => {
+          const described = (await (await admin('GET', `/tenants/${tenant.id}`)).json()) as Json;
+          return (described.writebackProblems as Json[]).find((p) => p.state === 'failed' && /Campaign/.test(p.lastError));
+        }, 'the failed row with its reason', 30_000);
+        assert.equal(problem.reportType, 'smsDelivery');
+      } finally {
+        await admin('PATCH', `/tenants/${tenant.id}/reports`, { callbackDataColumns: {} });
+      }
+    });
+  });
+}

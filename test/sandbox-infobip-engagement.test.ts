@@ -1,0 +1,118 @@
+// The Infobip simulator plays the recipients: clicks and replies, posted as Infobip posts them.
+// Every body received is checked against the spec's own webhook schema (click reports not wrapped
+// in `results`, inbound SMS `MO_JSON_2`, Messages API `MO_MESSAGES_API_JSON`), and a subscription's
+// security is applied (Basic credentials, or the HMAC of the raw body).
+import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { loadInfobipSpec, toViolations, webhookBodyValidator } from '../src/sandbox/openapi.ts';
+import { type InfobipSimulator, startInfobipSimulator } from '../src/sandbox/infobip/simulator.ts';
+import { eventually } from './helpers/eventually.ts';
+
+const KEY = 'engagement-key';
+const sms = loadInfobipSpec('infobip-sms-openapi.json');
+const validators = {
+  '/click': webhookBodyValidator(sms, 'receive-sms-tracking-notification'),
+  '/mo': webhookBodyValidator(sms, 'receive-inbound-sms-messages'),
+  '/messages-api': webhookBodyValidator(loadInfobipSpec('infobip-messages-api-openapi.json'), 'receive-messages-api-incoming-messages'),
+};
+
+describe('Infobip simulator: clicks and replies', () => {
+  let sim: InfobipSimulator;
+  let receiver: FastifyInstance;
+  let base = '';
+  const received: { path: string; body: any; raw: string; headers: Record<string, unknown> }[] = [];
+  const invalid: unknown[] = [];
+
+  before(async () => {
+    receiver = Fastify({ logger: false });
+    receiver.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+    for (const path of Object.keys(validators) as (keyof typeof validators)[]) {
+      receiver.post(path, async (req) => {
+        const body = JSON.parse(req.body as string);
+        if (!validators[path](body)) invalid.push({ path, body, errors: toViolations(validators[path].errors) });
+        received.push({ path, body, raw: req.body as string, headers: req.headers });
+        return {};
+      });
+    }
+    await receiver.listen({ host: '127.0.0.1', port: 0 });
+    base = `http://127.0.0.1:${(receiver.server.address() as { port: number }).port}`;
+    sim = await startInfobipSimulator({ apiKeys: [KEY], deliveryDelayMs: 5 });
+  });
+  after(async () => {
+    await sim.close();
+    await receiver.close();
+  });
+
+  const send = async (body: unknown) => {
+    const response = await fetch(`${sim.url}/sms/3/messages`, { method: 'POST', headers: { authorization: `App ${KEY}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    assert.equal(response.status, 200);
+    return ((await response.json()) as { messages: { messageId: string }[] }).messages[0]!.messageId;
+  };
+
+  test('a click goes to the message\'s trackingUrl as one UrlTrackingWebhook object with epoch-ms time', async () => {
+    const id = await send({
+      messages: [{ sender: 'Shop', destinations: [{ to: '41793026727' }], content: { text: 'See https://shop.example.com/a now' }, webhooks: { callbackData: 'cb-1' } }],
+      options: { tracking: { shortenUrl: true, trackClicks: true, trackingUrl: `${base}/click` } },
+    });
+    const answer = sim.click(id);
+    assert.deepEqual(answer, { url: 'https://shop.example.com/a', notifyUrl: `${base}/click` });
+    const post = await eventually(() => received.find((r) => r.path === '/click' && r.body.messageId === id), 'the click');
+    assert.equal(post.body.results, undefined, 'not wrapped');
+    assert.equal(typeof post.body.sendDateTime, 'number');
+    assert.equal(post.body.callbackData, 'cb-1');
+    assert.equal(post.body.recipient, '41793026727');
+  });
+
+  test('without a trackingUrl the CLICK subscription gets it, with its Basic credentials', async () => {
+    sim.subscribe({ events: ['CLICK'], profile: { webhook: { notifyUrl: `${base}/click` }, security: { type: 'BASIC', credentials: { username: 'u1', password: 'p1' } } } });
+    const id = await send({ messages: [{ sender: 'Shop', destinations: [{ to: '41793026728' }], content: { text: 'Hi' } }] });
+    sim.click(id, 'https://other.example.com/');
+    const post = await eventually(() => received.find((r) => r.path === '/click' && r.body.messageId === id), 'the click');
+    assert.equal(post.headers.authorization, `Basic ${Buffer.from('u1:p1').toString('base64')}`);
+    assert.equal(post.body.url, 'https://other.example.com/');
+  });
+
+  test('replies in MO_JSON_2 to the latest sender, then in MO_MESSAGES_API_JSON with media and suggestions, signed with HMAC', async () => {
+    sim.subscribe({ events: ['INBOUND_MESSAGE'], format: 'MO_JSON_2', profile: { webhook: { notifyUrl: `${base}/mo` } } });
+    await send({ messages: [{ sender: '4915799912345', destinations: [{ to: '41793026729' }], content: { text: 'Reply YES' } }] });
+    const text = sim.reply({ from: '41793026729', text: 'YES' });
+    const mo = await eventually(() => received.find((r) => r.path === '/mo' && r.body.results[0].messageId === text.messageId), 'the MO_JSON_2 reply');
+    assert.deepEqual([mo.body.results[0].from, mo.body.results[0].to, mo.body.results[0].text], ['41793026729', '4915799912345', 'YES']);
+    assert.match(mo.body.results[0].receivedAt, /\+0000$/);
+
+    const secretKey = 'sim-hmac-key';
+    sim.subscribe({
+      events: ['INBOUND_MESSAGE'],
+      format: 'MO_MESSAGES_API_JSON',
+      profile: { webhook: { notifyUrl: `${base}/messages-api` }, security: { type: 'HMAC', credentials: { secretKey, algorithm: 'HMAC_SHA_256' } } },
+    });
+    const replies = [
+      sim.reply({ from: '41793026729', type: 'IMAGE', url: 'https://media.example.com/1.jpg', channel: 'WHATSAPP' }),
+      sim.reply({ from: '41793026729', type: 'DOCUMENT', channel: 'WHATSAPP' }),
+      sim.reply({ from: '41793026729', type: 'VIDEO', channel: 'WHATSAPP' }),
+      sim.reply({ from: '41793026729', text: 'Hallo', channel: 'VIBER' }),
+      sim.reply({ from: '41793026729', type: 'BUTTON_REPLY', text: 'Confirm', channel: 'RCS' }),
+    ];
+    // Replies falling due together share a POST, as Infobip buckets them.
+    const posts = () => received.filter((p) => p.path === '/messages-api');
+    const results = await eventually(() => {
+      const all = posts().flatMap((p) => p.body.results as any[]);
+      const found = replies.map((r) => all.find((m) => m.messageId === r.messageId));
+      return found.every(Boolean) ? found : undefined;
+    }, 'every Messages API reply');
+    assert.deepEqual(results.map((m) => `${m.channel}:${m.content[0].type}`), ['WHATSAPP:IMAGE', 'WHATSAPP:DOCUMENT', 'WHATSAPP:VIDEO', 'VIBER_BM:TEXT', 'RCS:BUTTON_REPLY']);
+    assert.equal(results[0].content[0].url, 'https://media.example.com/1.jpg');
+    for (const p of posts()) assert.equal(p.headers['x-infobip-signature'], createHmac('sha256', secretKey).update(p.raw).digest('hex'));
+  });
+
+  test('every body received matches its spec schema; misuse of the control API is refused', async () => {
+    assert.deepEqual(invalid, []);
+    assert.throws(() => sim.click('no-such-message'), /no message/);
+    assert.throws(() => sim.reply({ from: 'not-a-number' }), /digits/);
+    assert.throws(() => sim.subscribe({ events: [], profile: { webhook: { notifyUrl: base } } } as never), /events/);
+    const response = await fetch(`${sim.url}/__sim/reply`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"from":"x"}' });
+    assert.equal(response.status, 400);
+  });
+});
