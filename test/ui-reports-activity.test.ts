@@ -70,4 +70,28 @@ describe('Reports activity UI, in Chromium', () => {
     assert.equal(await reopened.inputValue('#message-activity'), messageKey);
     assert.equal(await reopened.isChecked('#type-delivery'), true);
   });
+
+  test('the engagement split is the same page without a report type, and routes the contact on delivery', async () => {
+    const jb = sandbox.info.journeyBuilderUrl;
+    const message = await openActivity(page, jb, 'activity=message');
+    await message.click('label[for="channel-sms"]');
+    await clickNext(page);
+    await message.waitForSelector('#step-message:not([hidden])');
+    await fillField(message, 'text', 'Did it arrive?');
+    await clickNext(page);
+    await page.waitForSelector('#result:not([hidden])');
+    const messageKey = (await savedActivities(page)).at(-1).key;
+
+    const frame = await openActivity(page, jb, 'activity=split');
+    assert.equal(await frame.isVisible('#report-types'), false);
+    await frame.selectOption('#message-activity', messageKey);
+    await clickNext(page);
+    await page.waitForSelector('#result:not([hidden])');
+    const split = (await savedActivities(page)).at(-1);
+    assert.deepEqual(split.arguments.execute.inArguments, [{ messageId: `{{Interaction.${messageKey}.messageId}}` }]);
+
+    const contact = { ContactKey: 'r-2', FirstName: 'Ada', MobilePhone: '+4915110000067', HomePhone: '', OrderNumber: 'A-7' };
+    assert.equal((await executeSaved(jb, messageKey, contact)).body.messageStatus, 'Success: Message pending');
+    await eventually(async () => ((await executeSaved(jb, split.key, contact)).body.branchResult === 'delivered' ? true : undefined), 'the split to route on delivery');
+  });
 });

@@ -203,7 +203,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const described = await createDemoTenant(`${config.publicUrl}/admin`, adminToken, simulatorEndpoints(simulators));
   const journeyBuilder = await startJourneyBuilderStandIn({
     host,
-    activityUrls: { message: described.messageActivityUrl, reports: described.reportsActivityUrl },
+    activityUrls: { message: described.messageActivityUrl, reports: described.reportsActivityUrl, split: described.splitActivityUrl },
     jwtSecret: described.jwtSecret,
     sfmc: described.sfmc,
   });

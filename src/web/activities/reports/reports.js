@@ -1,6 +1,7 @@
 // The Reports activity's configuration UI: pick one of this journey's mc-relay Message activities
 // (from requestInteraction) and the report to fetch; the binding of its messageId
-// (`{{Interaction.<activityKey>.messageId}}`) is written for the marketer.
+// (`{{Interaction.<activityKey>.messageId}}`) is written for the marketer. The engagement split
+// (activities/split/) is the same page without the report type: its branches are the answer.
 import { el } from '../shared/form-kit.js';
 import { on, startActivity, trigger } from '../shared/journey.js';
 
@@ -8,10 +9,11 @@ const $ = (id) => document.getElementById(id);
 /** The report types, as the `reportType` inArgument names them. */
 const REPORT_TYPES = [
   ['delivery', 'Delivery report', 'Delivered, rejected or seen (statusName, statusGroupName, errorName, doneAt, sentAt, seenAt).'],
-  ['click', 'URL tracking', 'Whether a link in the message was clicked.'],
+  ['url', 'URL tracking', 'Whether a link in the message was clicked.'],
   ['reply', 'Reply', "The contact's reply (two-way channels)."],
 ];
-const messageBase = new URL(location.pathname.replace(/\/activities\/reports\/.*$/, '/activities/message/'), location.origin).href;
+const isSplit = document.body.dataset.activity === 'split';
+const messageBase = new URL(location.pathname.replace(/\/activities\/(reports|split)\/.*$/, '/activities/message/'), location.origin).href;
 const bindingOf = (key) => `{{Interaction.${key}.messageId}}`;
 let payload;
 
@@ -60,7 +62,7 @@ on('clickedNext', () => {
     return;
   }
   const reportType = document.querySelector('input[name="reportType"]:checked')?.value ?? 'delivery';
-  payload.arguments.execute.inArguments = [{ messageId: bindingOf(key) }, { reportType }];
+  payload.arguments.execute.inArguments = isSplit ? [{ messageId: bindingOf(key) }] : [{ messageId: bindingOf(key) }, { reportType }];
   payload.metaData = { ...payload.metaData, isConfigured: true };
   trigger('updateActivity', payload);
 });
