@@ -11,6 +11,8 @@ export interface ConnectorConfig {
   dataDir: string;
   adminToken: string | undefined;
   masterKey: string | undefined;
+  /** Comma-separated keys sealed with before a rotation: they open, never seal (SECURITY.md). */
+  previousMasterKeys?: string;
   /** Operator's opt-in to outbound URLs on loopback/private networks (the sandbox needs it). */
   allowPrivateUrls: boolean;
   logLevel: string;
@@ -37,6 +39,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ConnectorCo
     dataDir,
     adminToken: env.MC_RELAY_ADMIN_TOKEN || undefined,
     masterKey: env.MC_RELAY_MASTER_KEY || undefined,
+    previousMasterKeys: env.MC_RELAY_PREVIOUS_MASTER_KEYS || undefined,
     allowPrivateUrls: env.MC_RELAY_ALLOW_PRIVATE_URLS === 'true',
     logLevel: env.LOG_LEVEL ?? 'info',
     workers: workersMode !== 'false',

@@ -12,7 +12,7 @@ import { SfmcClient } from './sfmc/client.ts';
 import { openStore, type Store } from './store/database.ts';
 import { webhookUrls } from './tenants/describe-tenant.ts';
 import { BackgroundThread } from './workers/background-thread.ts';
-import { loadOrCreateKeyFile, parseMasterKey, SecretBox } from './tenants/secret-box.ts';
+import { loadOrCreateKeyFile, parseMasterKey, parsePreviousMasterKeys, SecretBox } from './tenants/secret-box.ts';
 import { TenantDirectory } from './tenants/tenant-directory.ts';
 
 export interface Connector {
@@ -90,7 +90,7 @@ export async function openTenantStore(config: ConnectorConfig): Promise<{ store:
   const store = await openStore(config.databaseUrl);
   let box: SecretBox;
   try {
-    box = new SecretBox(masterKey(config, store));
+    box = new SecretBox([masterKey(config, store), ...parsePreviousMasterKeys(config.previousMasterKeys)]);
   } catch (error) {
     // Refusing to start must not leave the database pool open behind the caller.
     await store.close();

@@ -1,4 +1,5 @@
 import { pathToFileURL } from 'node:url';
+import { resealSecretsCommand } from './reseal-secrets.ts';
 import { smsInfoCommand, type CliIo } from './sms-info.ts';
 
 /** `mc-relay <command>`: one entry point for the connector's command-line tools. */
@@ -10,6 +11,7 @@ interface Command {
 
 const COMMANDS: Record<string, Command> = {
   'sms-info': { summary: 'encoding and segment count of SMS texts (JSON strings on stdin)', run: smsInfoCommand },
+  'reseal-secrets': { summary: 're-seal every stored secret with the current master key (key rotation)', run: resealSecretsCommand },
 };
 
 export function usage(): string {
