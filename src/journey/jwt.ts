@@ -37,3 +37,13 @@ function decodeJson(segment: string): Record<string, unknown> | undefined {
     return undefined;
   }
 }
+
+/**
+ * Verifies with the tenant's signing secret, or, during a rotation's grace period, the secret it
+ * replaced: SFMC and mc-relay cannot switch at the same instant (SECURITY.md).
+ */
+export function verifyTenantJwt(token: string, tenant: { jwtKey: Buffer; previousJwtKey?: { key: Buffer; until: number } }): Record<string, unknown> | undefined {
+  const claims = verifyJourneyJwt(token, tenant.jwtKey);
+  if (claims || !tenant.previousJwtKey || tenant.previousJwtKey.until <= Date.now()) return claims;
+  return verifyJourneyJwt(token, tenant.previousJwtKey.key);
+}

@@ -17,6 +17,8 @@ const migrations: Record<string, Migration> = {
         .addColumn('settings', 'text', (c) => c.notNull())
         .addColumn('sealed_secrets', 'text', (c) => c.notNull())
         .addColumn('webhook_token_hash', 'text', (c) => c.notNull().unique())
+        // The token a rotation replaced: accepted until the grace period in the sealed secrets ends.
+        .addColumn('previous_webhook_token_hash', 'text', (c) => c.unique())
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .execute();
 

@@ -25,6 +25,8 @@ export interface TenantsTable {
   sealed_secrets: string;
   /** sha256 of the webhook URL token: lets a webhook find its tenant without storing the token in clear. */
   webhook_token_hash: string;
+  /** The webhook token before the last rotation, still accepted until `secrets.previous.until`. */
+  previous_webhook_token_hash: string | null;
   created_at: number;
 }
 

@@ -77,6 +77,7 @@ export async function createTenant(db: Kysely<Database>, box: SecretBox, body: C
       settings: JSON.stringify(settings),
       sealed_secrets: box.seal(JSON.stringify(secrets)),
       webhook_token_hash: hashWebhookToken(secrets.webhookToken),
+      previous_webhook_token_hash: null,
       created_at: now,
     },
     [{ id: randomUUID(), tenant_id: tenantId, name: 'default', base_url: body.infobip.baseUrl, sealed_api_key: box.seal(body.infobip.apiKey), is_default: 1, created_at: now }],

@@ -33,8 +33,12 @@ export class TenantDirectory {
     return this.#cached(`url:${urlKey}`, () => selectTenant(this.#db, { urlKey }));
   }
 
-  byWebhookToken(token: string): Promise<Tenant | undefined> {
-    return this.#cached(`hook:${hashWebhookToken(token)}`, () => selectTenant(this.#db, { webhookTokenHash: hashWebhookToken(token) }));
+  /** The tenant whose webhook token this is; a token replaced by a rotation only until its grace period ends. */
+  async byWebhookToken(token: string): Promise<Tenant | undefined> {
+    const tenant = await this.#cached(`hook:${hashWebhookToken(token)}`, () => selectTenant(this.#db, { webhookTokenHash: hashWebhookToken(token) }));
+    if (!tenant || tenant.secrets.webhookToken === token) return tenant;
+    const previous = tenant.secrets.previous;
+    return previous?.webhookToken === token && previous.until > Date.now() ? tenant : undefined;
   }
 
   byId(id: string): Promise<Tenant | undefined> {
@@ -84,6 +88,9 @@ export class TenantDirectory {
       settings: JSON.parse(tenant.settings) as TenantSettings,
       secrets,
       jwtKey,
+      ...(secrets.previous?.jwtSigningSecret
+        ? { previousJwtKey: { key: Buffer.from(secrets.previous.jwtSigningSecret, 'utf8'), until: secrets.previous.until } }
+        : {}),
       accounts: accounts.map((a) => ({
         id: a.id,
         name: a.name,

@@ -23,6 +23,8 @@ export interface TenantSecrets {
   webhookToken: string;
   /** The security of the tenant's Infobip subscriptions, checked on every webhook when set. */
   webhookSecurity?: WebhookSecurity;
+  /** What the last rotation replaced, still accepted until `until` (epoch ms): see rotate-secrets.ts. */
+  previous?: { jwtSigningSecret?: string; webhookToken?: string; until: number };
 }
 
 export interface InfobipAccount {
@@ -43,6 +45,8 @@ export interface Tenant {
   secrets: TenantSecrets;
   /** The JWT signing secret as the HMAC key, decoded once. */
   jwtKey: Buffer;
+  /** The signing secret a rotation replaced, while its grace period lasts. */
+  previousJwtKey?: { key: Buffer; until: number };
   accounts: InfobipAccount[];
 }
 

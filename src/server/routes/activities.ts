@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { activityConfig, findActivity, lifecycleCalls } from '../../journey/activity-config.ts';
-import { verifyJourneyJwt } from '../../journey/jwt.ts';
+import { verifyTenantJwt } from '../../journey/jwt.ts';
 import { executeMessage } from '../../journey/message-execute.ts';
 import { executeReports } from '../../journey/reports-execute.ts';
 import { executeSplit } from '../../journey/split-execute.ts';
@@ -53,7 +53,7 @@ export async function activityRoutes(app: FastifyInstance, ctx: ServerContext): 
 
   app.post<{ Params: ActivityParams; Body: unknown }>('/t/:tenantKey/activities/:activity/execute', async (req, reply) => {
     const found = await resolve(req.params);
-    const decoded = found && typeof req.body === 'string' ? verifyJourneyJwt(req.body.trim(), found.tenant.jwtKey) : undefined;
+    const decoded = found && typeof req.body === 'string' ? verifyTenantJwt(req.body.trim(), found.tenant) : undefined;
     if (!found || !decoded) return unauthorized(reply);
     try {
       if (found.activity.id === 'message') return await executeMessage(found.tenant, decoded, ctx.outbox, optedOut);
@@ -71,7 +71,7 @@ export async function activityRoutes(app: FastifyInstance, ctx: ServerContext): 
     const found = await resolve(req.params);
     if (!found) return unauthorized(reply);
     // Journey Builder signs lifecycle calls only sometimes (sfmc.md §1.4); when it does, we verify.
-    if (typeof req.body === 'string' && !verifyJourneyJwt(req.body.trim(), found.tenant.jwtKey)) return unauthorized(reply);
+    if (typeof req.body === 'string' && !verifyTenantJwt(req.body.trim(), found.tenant)) return unauthorized(reply);
     req.log.info({ tenantId: found.tenant.id, activity: found.activity.id, call: req.params.call }, 'activity lifecycle call');
     return {};
   });

@@ -7,9 +7,11 @@ import { insertSuppressions } from '../../store/sql/insertSuppressions.ts';
 import { listTenants } from '../../store/sql/listTenants.ts';
 import { selectSuppressions } from '../../store/sql/selectSuppressions.ts';
 import { selectWritebackProblems } from '../../store/sql/selectWritebackProblems.ts';
+import { updateInfobipApiKey } from '../../store/sql/updateInfobipApiKey.ts';
 import { AddInfobipAccountBody, addInfobipAccount } from '../../tenants/add-infobip-account.ts';
 import { CreateTenantBody, createTenant } from '../../tenants/create-tenant.ts';
 import { describeTenant } from '../../tenants/describe-tenant.ts';
+import { RotateSecretsBody, rotateSecrets } from '../../tenants/rotate-secrets.ts';
 import { UpdateReportSettingsBody } from '../../tenants/report-settings.ts';
 import { updateReportSettings } from '../../tenants/update-report-settings.ts';
 import type { ServerContext } from '../context.ts';
@@ -49,6 +51,25 @@ export async function adminRoutes(app: FastifyInstance, ctx: ServerContext): Pro
     ctx.tenants.forget(req.params.id);
     return reply.code(201).send(describeTenant(ctx.publicUrl, (await ctx.tenants.byId(req.params.id))!));
   });
+
+  // Rotation (SECURITY.md): the replaced JWT secret and webhook token keep working for graceHours.
+  app.post<{ Params: { id: string }; Body: RotateSecretsBody }>('/tenants/:id/secrets/rotate', { schema: { body: RotateSecretsBody } }, async (req, reply) => {
+    const tenant = await ctx.tenants.byId(req.params.id);
+    if (!tenant) return reply.code(404).send({ error: 'not_found' });
+    await rotateSecrets(ctx.store.db, ctx.box, tenant, req.body);
+    ctx.tenants.forget(tenant.id);
+    return describeTenant(ctx.publicUrl, (await ctx.tenants.byId(tenant.id))!);
+  });
+
+  app.put<{ Params: { id: string; accountId: string }; Body: { apiKey: string } }>(
+    '/tenants/:id/infobip-accounts/:accountId/api-key',
+    { schema: { body: Type.Object({ apiKey: Type.String({ minLength: 1, maxLength: 500 }) }, { additionalProperties: false }) } },
+    async (req, reply) => {
+      if (!(await updateInfobipApiKey(ctx.store.db, req.params.id, req.params.accountId, ctx.box.seal(req.body.apiKey)))) return reply.code(404).send({ error: 'not_found' });
+      ctx.tenants.forget(req.params.id);
+      return reply.code(204).send();
+    },
+  );
 
   app.get<{ Params: { id: string } }>('/tenants/:id', async (req, reply) => {
     const tenant = await ctx.tenants.byId(req.params.id);
