@@ -5,6 +5,7 @@ import type { BenchDialect } from './database.ts';
 import { type EndToEndResult, runEndToEnd } from './end-to-end.ts';
 import { installExitHandlers, progress, runCleanups, startNode } from './processes.ts';
 import { runReportsLookup } from './reports-lookup.ts';
+import { runSoak, type SoakOptions } from './soak.ts';
 import { readMemory } from './rss.ts';
 import { type BenchSettings, machineInfo, parseSettings, shownSettings } from './settings.ts';
 import { startStack } from './stack.ts';
@@ -30,7 +31,15 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   // `--reports-lookup`: the Reports activity's own figure instead (bench/reports-lookup.ts).
   const reportsLookup = args.includes('--reports-lookup');
-  const settings = parseSettings(args.filter((a) => a !== '--reports-lookup'), process.env);
+  // `--soak [--minutes N] [--rate R]`: a long steady run instead (bench/soak.ts).
+  const soak = takeSoakFlags(args);
+  const settings = parseSettings(soak.rest.filter((a) => a !== '--reports-lookup'), process.env);
+  if (soak.enabled) {
+    const results = [];
+    for (const dialect of settings.dialects) results.push(await runSoak(dialect, settings.postgresUrl, soak.options));
+    process.stdout.write(`${JSON.stringify({ machine: machineInfo(), soak: results }, null, 2)}\n`);
+    return;
+  }
   if (reportsLookup) {
     const results = [];
     for (const dialect of settings.dialects) results.push(await runReportsLookup(dialect, settings));
@@ -67,6 +76,23 @@ async function main(): Promise<void> {
     results,
   };
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+}
+
+/** Removes `--soak`, `--minutes N` and `--rate R` from the arguments (defaults: 30 minutes at 500/s). */
+function takeSoakFlags(args: string[]): { enabled: boolean; options: SoakOptions; rest: string[] } {
+  const rest: string[] = [];
+  const options: SoakOptions = { minutes: 30, rate: 500 };
+  let enabled = false;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--soak') enabled = true;
+    else if (arg === '--minutes' || arg === '--rate') {
+      const value = Number(args[++i]);
+      if (!Number.isFinite(value) || value <= 0) throw new Error(`${arg} needs a positive number`);
+      options[arg === '--minutes' ? 'minutes' : 'rate'] = value;
+    } else rest.push(arg);
+  }
+  return { enabled, options, rest };
 }
 
 /** Baseline then execute, `rounds` times, on one connector process with a fresh store. */
