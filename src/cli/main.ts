@@ -1,4 +1,5 @@
 import { pathToFileURL } from 'node:url';
+import { packageCommand } from './package.ts';
 import { smsInfoCommand, type CliIo } from './sms-info.ts';
 
 /** `mc-relay <command>`: one entry point for the connector's command-line tools. */
@@ -9,6 +10,7 @@ interface Command {
 }
 
 const COMMANDS: Record<string, Command> = {
+  package: { summary: 'the SFMC package\'s data extensions as JSON (mc-relay package > sfmc-package.json)', run: packageCommand },
   'sms-info': { summary: 'encoding and segment count of SMS texts (JSON strings on stdin)', run: smsInfoCommand },
 };
 

@@ -1,4 +1,4 @@
-import type { DataExtensionField } from '../sfmc/data-extension.ts';
+import type { DataExtensionField, Sendable } from '../sfmc/data-extension.ts';
 
 /**
  * The report data extensions of the guide's package, with exactly the guide's columns
@@ -73,5 +73,78 @@ export const omniReports: ReportDataExtension = {
   ],
 };
 
+/**
+ * The guide's "Unified URL tracking" table. The guide marks only messageId as required; it is the
+ * primary key, so a row holds the message's first click (our store keeps every click).
+ */
+export const urlTracking: ReportDataExtension = {
+  id: 'urlTracking',
+  name: 'Unified URL Tracking',
+  defaultKey: 'Unified_URL_Tracking',
+  fields: [
+    text('notificationType', 50, true),
+    { name: 'messageId', type: 'Text', maxLength: 50, isPrimaryKey: true, isNullable: false },
+    text('recipient', 50, true),
+    text('url', 1000, true),
+    date('sendDateTime'),
+    text('deviceType', 50, true),
+    text('os', 50, true),
+    text('deviceName', 50, true),
+    text('callbackData', 4000, true),
+    text('channel', 50),
+  ],
+};
+
+/**
+ * Inbound Messages: the guide names the table (replies on SMS, RCS, Viber and WhatsApp, and the
+ * Wait Until Event's event data extension) but lists no columns; these are ours, documented in the
+ * README. A journey event's Data carries the same names, so the event's data extension can be
+ * this one.
+ */
+export const inboundMessages: ReportDataExtension = {
+  id: 'inboundMessages',
+  name: 'Inbound Messages',
+  defaultKey: 'Inbound_Messages',
+  fields: [
+    { name: 'messageId', type: 'Text', maxLength: 200, isPrimaryKey: true, isNullable: false },
+    text('from', 50),
+    text('to', 50),
+    text('channel', 50),
+    text('type', 50),
+    text('text', 4000, true),
+    text('mediaUrl', 1000, true),
+    text('keyword', 50, true),
+    date('receivedAt', false),
+    text('callbackData', 4000, true),
+    text('replyToMessageId', 50, true),
+    text('ContactKey', 254, true),
+  ],
+};
+
 /** Every report data extension, by id: the one list the package, the sandbox and the settings use. */
-export const reportDataExtensions: readonly ReportDataExtension[] = [smsDeliveryReports, omniReports];
+export const reportDataExtensions: readonly ReportDataExtension[] = [smsDeliveryReports, omniReports, urlTracking, inboundMessages];
+
+/** A data extension of the guide's package, with how SFMC relates it to subscribers when it is sendable. */
+export interface PackageDataExtension extends ReportDataExtension {
+  sendable?: Sendable;
+}
+
+/**
+ * The guide's "SampleAudience" ("Audience sample"): sendable, its ContactKey related to the
+ * Subscriber Key, and a Phone-type field, which is what the Message activity sends to ("Journey
+ * Audience Builder"). The guide shows its columns only in screenshots; these are the ones it names.
+ */
+export const sampleAudience: PackageDataExtension = {
+  id: 'sampleAudience',
+  name: 'SampleAudience',
+  defaultKey: 'SampleAudience',
+  fields: [
+    { name: 'ContactKey', type: 'Text', maxLength: 254, isPrimaryKey: true, isNullable: false },
+    { name: 'Phone', type: 'Phone', isNullable: true },
+    text('FirstName', 100, true),
+  ],
+  sendable: { field: 'ContactKey', subscriberField: 'Subscriber Key' },
+};
+
+/** Every data extension of the package (`mc-relay package`, "Create / update data extensions"). */
+export const packageDataExtensions: readonly PackageDataExtension[] = [...reportDataExtensions, sampleAudience];

@@ -3,7 +3,9 @@ import type { Logger } from 'pino';
 import type { ServerContext } from './context.ts';
 import { activityRoutes } from './routes/activities.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { configAppRoutes } from './routes/config-app.ts';
 import { healthRoutes } from './routes/health.ts';
+import { webAssetRoutes } from './routes/web-assets.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 
 /** Webhook URLs carry their tenant's token: never let one reach a log line. */
@@ -44,5 +46,7 @@ export function buildServer(ctx: ServerContext, log: Logger): FastifyInstance {
   app.register(async (scope) => webhookRoutes(scope, ctx));
   app.register(async (scope) => adminRoutes(scope, ctx), { prefix: '/admin' });
   app.register(async (scope) => healthRoutes(scope, ctx));
+  app.register(async (scope) => configAppRoutes(scope, ctx));
+  app.register(async (scope) => webAssetRoutes(scope));
   return app;
 }

@@ -2,7 +2,7 @@
 // fields (sfmc.md §3.4–3.5, specs/sfmc/docs/soap-*.md). `POST {soap_instance_url}Service.asmx`,
 // `SOAPAction: Create|Retrieve|Update`, the access token in the `fueloauth` header.
 import { Agent, request } from 'undici';
-import type { DataExtensionDefinition, DataExtensionField, DataExtensionFieldType } from './data-extension.ts';
+import type { DataExtensionDefinition, DataExtensionField, DataExtensionFieldType, Sendable } from './data-extension.ts';
 import type { SfmcToken } from './oauth.ts';
 import { child, childText, childrenNamed, element, escapeXml, parseXml, path, type XmlElement } from './xml.ts';
 
@@ -12,12 +12,6 @@ export type SoapAction = 'Create' | 'Retrieve' | 'Update';
 const agent = new Agent({ connections: 4, headersTimeout: 30_000, bodyTimeout: 30_000, connect: { timeout: 10_000 } });
 
 export class SoapError extends Error {}
-
-/** A sendable data extension's relation to subscribers (SOAP `SendableDataExtensionField` / `SendableSubscriberField`). */
-export interface Sendable {
-  field: string;
-  subscriberField: 'Subscriber Key';
-}
 
 export function soapEnvelope(accessToken: string, bodyXml: string): string {
   return (

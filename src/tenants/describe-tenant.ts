@@ -7,10 +7,17 @@ export function activityBaseUrl(publicUrl: string, tenant: Pick<Tenant, 'urlKey'
   return `${publicUrl}/t/${tenant.urlKey}/activities/${activityId}/`;
 }
 
-/** The tenant's webhook URLs; the token in them identifies the tenant. */
-export function webhookUrls(publicUrl: string, tenant: Pick<Tenant, 'secrets'>): { deliveryReports: string; seenReports: string } {
+/**
+ * The tenant's webhook URLs; the token in them identifies the tenant. Delivery and seen reports
+ * go on every message we send; an operator points Infobip's URL tracking (CLICK) and inbound
+ * configuration (MO_JSON_2 or MO_MESSAGES_API_JSON) at the other two.
+ */
+export function webhookUrls(
+  publicUrl: string,
+  tenant: Pick<Tenant, 'secrets'>,
+): { deliveryReports: string; seenReports: string; clicks: string; inbound: string } {
   const base = `${publicUrl}/hooks/${tenant.secrets.webhookToken}`;
-  return { deliveryReports: `${base}/delivery-reports`, seenReports: `${base}/seen-reports` };
+  return { deliveryReports: `${base}/delivery-reports`, seenReports: `${base}/seen-reports`, clicks: `${base}/clicks`, inbound: `${base}/inbound` };
 }
 
 /**

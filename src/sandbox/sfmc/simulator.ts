@@ -130,6 +130,7 @@ export async function startSfmcSimulator(opts: SfmcSimulatorOptions): Promise<Sf
     restBaseUrl: ctx.urls.rest,
     soapBaseUrl: ctx.urls.soap,
     createDataExtension: (accountId, def) => void ctx.des.create(String(accountId), def),
+    addClient: (client) => void ctx.clients.push({ ...client, accountId: String(client.accountId) }),
     rows: (accountId, key) => {
       const de = ctx.des.byKey(String(accountId), key);
       if (!de) throw new Error(`no data extension '${key}' in MID ${accountId}`);

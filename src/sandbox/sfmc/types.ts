@@ -82,6 +82,8 @@ export interface SfmcSimulator {
   /** `{soap_instance_url}`: SOAP requests go to `Service.asmx` under it. */
   soapBaseUrl: string;
   createDataExtension(accountId: string, def: DataExtensionDefinition): void;
+  /** Installs another integration (e.g. a Web App whose redirect URI is known only once a tenant exists). */
+  addClient(client: SfmcClient): void;
   rows(accountId: string, key: string): Record<string, unknown>[];
   setFaults(f: Partial<SfmcFaults>): void;
   stats(): SfmcStats;
