@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { buildPackage } from '../sfmc/package.ts';
 import type { CliIo } from './sms-info.ts';
 
@@ -7,10 +6,6 @@ const HELP = `Usage: mc-relay package > sfmc-package.json
 Prints the data extensions of the SFMC package as JSON: SMS Delivery Reports, Omni Reports,
 Unified URL Tracking, Inbound Messages and SampleAudience, with their columns.
 `;
-
-function version(): string {
-  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-}
 
 /** `mc-relay package`: the package's data-extension definitions on stdout. */
 export async function packageCommand(args: string[], io: CliIo): Promise<number> {
@@ -22,6 +17,6 @@ export async function packageCommand(args: string[], io: CliIo): Promise<number>
     io.stderr.write(`Unknown option: ${args[0]}\n\n${HELP}`);
     return 2;
   }
-  io.stdout.write(`${JSON.stringify(buildPackage(version()), null, 2)}\n`);
+  io.stdout.write(`${JSON.stringify(buildPackage(), null, 2)}\n`);
   return 0;
 }

@@ -3,6 +3,7 @@
 // (sfmc.md §2.2, §3.1). The answer says which typed value is wrong when SFMC's error tells us.
 import { Agent, request } from 'undici';
 import { parseJson } from '../http/parse-json.ts';
+import type { Tenant } from '../tenants/tenant.ts';
 
 const agent = new Agent({ connections: 4, headersTimeout: 15_000, bodyTimeout: 15_000, connect: { timeout: 10_000 } });
 
@@ -62,6 +63,16 @@ export async function verifyClientCredentials(input: { authBaseUrl: string; clie
   const token = answer.status === 200 ? readToken(answer.body) : undefined;
   if (token) return { ok: true, token };
   return { ok: false, problem: tokenProblem(answer.status, answer.body) };
+}
+
+/** A token of the tenant's API integration, with its SOAP and REST hosts. */
+export function tenantToken(tenant: Tenant): Promise<TokenResult> {
+  return verifyClientCredentials({
+    authBaseUrl: tenant.settings.sfmc.authBaseUrl,
+    clientId: tenant.settings.sfmc.clientId,
+    clientSecret: tenant.secrets.sfmcClientSecret,
+    mid: tenant.mid,
+  });
 }
 
 function tokenProblem(status: number, body: Record<string, unknown>): FieldProblem {

@@ -1,7 +1,11 @@
 // The data-extension half of the guide's SFMC package, as JSON: what `mc-relay package` prints and
 // the admin API downloads. Built from the one registry of data extensions (reports/data-extensions.ts).
+import { readFileSync } from 'node:fs';
 import { packageDataExtensions } from '../reports/data-extensions.ts';
 import type { DataExtensionField } from './data-extension.ts';
+
+/** The connector's version (package.json): a package says which connector it was made for. */
+const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 export interface PackageField {
   name: string;
@@ -28,10 +32,10 @@ export interface PackageDataExtensionJson {
  * IsRequired, Ordinal), camel-cased. `keys` overrides external keys by data extension id (a
  * tenant's own keys); the package's defaults otherwise.
  */
-export function buildPackage(version: string, keys: Record<string, string> = {}): { name: string; version: string; dataExtensions: PackageDataExtensionJson[] } {
+export function buildPackage(keys: Record<string, string> = {}): { name: string; version: string; dataExtensions: PackageDataExtensionJson[] } {
   return {
     name: 'mc-relay',
-    version,
+    version: VERSION,
     dataExtensions: packageDataExtensions.map((de) => ({
       name: de.name,
       customerKey: keys[de.id] ?? de.defaultKey,

@@ -1,5 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { tenantToken } from '../../sfmc/oauth.ts';
+import { buildPackage } from '../../sfmc/package.ts';
+import { provisionDataExtensions } from '../../sfmc/provision-data-extensions.ts';
 import { listTenants } from '../../store/sql/listTenants.ts';
 import { AddInfobipAccountBody, addInfobipAccount } from '../../tenants/add-infobip-account.ts';
 import { CreateTenantBody, createTenant } from '../../tenants/create-tenant.ts';
@@ -40,6 +43,22 @@ export async function adminRoutes(app: FastifyInstance, ctx: ServerContext): Pro
     if (!added.ok) return reply.code(400).send({ error: 'invalid_request', field: added.field, message: `${added.field} ${added.problem}` });
     ctx.tenants.forget(req.params.id);
     return reply.code(201).send(describeTenant(ctx.publicUrl, (await ctx.tenants.byId(req.params.id))!));
+  });
+
+  /** The SFMC package's data extensions (as `mc-relay package` prints them), under a tenant's keys with `?tenant=<id>`. */
+  app.get<{ Querystring: { tenant?: string } }>('/package', async (req, reply) => {
+    const tenant = req.query.tenant ? await ctx.tenants.byId(req.query.tenant) : undefined;
+    if (req.query.tenant && !tenant) return reply.code(404).send({ error: 'not_found' });
+    return reply.header('content-disposition', 'attachment; filename="sfmc-package.json"').send(buildPackage(tenant?.settings.dataExtensions));
+  });
+
+  /** "Create / update data extensions" for one tenant: creates missing ones, adds missing fields, reports what it did. */
+  app.post<{ Params: { id: string } }>('/tenants/:id/data-extensions', async (req, reply) => {
+    const tenant = await ctx.tenants.byId(req.params.id);
+    if (!tenant) return reply.code(404).send({ error: 'not_found' });
+    const token = await tenantToken(tenant);
+    if (!token.ok) return reply.code(400).send({ error: 'invalid_request', field: `sfmc.${token.problem.field}`, message: token.problem.message });
+    return { outcomes: await provisionDataExtensions(token.token, tenant.settings.dataExtensions) };
   });
 
   app.get<{ Params: { id: string } }>('/tenants/:id', async (req, reply) => {

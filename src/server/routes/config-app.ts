@@ -6,7 +6,7 @@ import { probeScopes, verifyAccount } from '../../infobip/management.ts';
 import { createSubscriptions, newWebhookSecurity } from '../../infobip/subscriptions.ts';
 import { packageDataExtensions } from '../../reports/data-extensions.ts';
 import { outboundUrlProblem } from '../../security/outbound-url.ts';
-import { authorizeUrl, userFromAuthorizationCode, verifyClientCredentials, withSlash, type FieldProblem } from '../../sfmc/oauth.ts';
+import { authorizeUrl, tenantToken, userFromAuthorizationCode, verifyClientCredentials, withSlash, type FieldProblem } from '../../sfmc/oauth.ts';
 import { provisionDataExtensions } from '../../sfmc/provision-data-extensions.ts';
 import { retrieveDataExtensions, SoapError } from '../../sfmc/soap.ts';
 import { addInfobipAccount } from '../../tenants/add-infobip-account.ts';
@@ -382,16 +382,6 @@ export async function configAppRoutes(app: FastifyInstance, ctx: ServerContext):
     if (tenant.accounts.length === 0) return problem(reply, 400, 'accounts', 'Connect at least one Infobip account first');
     const saved = await saveTenant(ctx, tenant, { ...tenant.settings, configuredAt: Date.now() });
     return { message: 'The application has been successfully configured.', config: configView(ctx, saved) };
-  });
-}
-
-/** A token of the tenant's API integration (the SOAP host comes with it). */
-export function tenantToken(tenant: Tenant) {
-  return verifyClientCredentials({
-    authBaseUrl: tenant.settings.sfmc.authBaseUrl,
-    clientId: tenant.settings.sfmc.clientId,
-    clientSecret: tenant.secrets.sfmcClientSecret,
-    mid: tenant.mid,
   });
 }
 
