@@ -71,13 +71,23 @@ function showProblem(form, problem) {
 
 function clearProblems(form) {
   for (const el of form.querySelectorAll('.slds-has-error')) el.classList.remove('slds-has-error');
-  for (const el of form.querySelectorAll('.slds-form-element__help[id$="-error"]')) el.hidden = true;
+  for (const el of form.querySelectorAll('.slds-form-element__help[id$="-error"]')) {
+    el.hidden = true;
+    el.textContent = '';
+  }
   for (const el of form.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
   for (const el of form.querySelectorAll('.mcr-alert')) el.remove();
 }
 
+const ALERT_THEMES = { success: 'slds-theme_success', warning: 'slds-alert_warning', error: 'slds-alert_error' };
+
 function alertBox(kind, text) {
-  return h('div', { className: `slds-notify slds-notify_alert slds-alert_${kind} mcr-alert slds-m-bottom_small`, role: kind === 'error' ? 'alert' : 'status' }, h('h2', {}, text));
+  return h('div', { className: `slds-notify slds-notify_alert ${ALERT_THEMES[kind]} mcr-alert slds-m-bottom_small`, role: kind === 'error' ? 'alert' : 'status' }, h('h2', {}, text));
+}
+
+/** Element.append would write null as the text "null": absent parts are skipped. */
+function appendAll(el, ...children) {
+  el.append(...children.filter((c) => c !== null && c !== undefined && c !== false));
 }
 
 function notice(kind, text) {
@@ -161,7 +171,7 @@ function renderProgress() {
         },
         h('span', { className: 'slds-assistive-text' }, `${label}${i < state.step ? ' - completed' : i === state.step ? ' - current step' : ''}`),
       ),
-      h('span', { className: 'slds-text-body_small', 'aria-hidden': 'true' }, label),
+      h('span', { className: 'slds-text-body_small mcr-step-label', 'aria-hidden': 'true' }, label),
     );
   });
   const bar = h('span', { className: 'slds-progress-bar__value' });
@@ -242,7 +252,7 @@ function authorizeStep() {
     authOrigin: 'The Authentication Base URI of the installed package.',
     webAppClientId: 'A Web App integration lets you sign in later with your Marketing Cloud login.',
   };
-  form.append(...Object.entries(inputs).map(([name, el]) => field(name, labels[name], el, helps[name])), submitButton);
+  appendAll(form, ...Object.entries(inputs).map(([name, el]) => field(name, labels[name], el, helps[name])), submitButton);
   const signInWithSfmc = state.options?.webApp && !state.config
     ? h('div', { className: 'mcr-section' }, h('a', { className: 'slds-button slds-button_outline-brand', href: 'oauth/start', id: 'sign-in-sfmc' }, 'Sign in with Marketing Cloud'), h('p', { className: 'slds-m-top_x-small mcr-reason' }, 'Or enter the API integration credentials below.'))
     : null;
@@ -300,7 +310,7 @@ function accountsStep() {
     notice(missingScopes.length ? 'warning' : 'success', missingScopes.length ? `Account connected. Missing scopes: ${missingScopes.join(', ')}.` : 'Account connected.');
     go(1);
   });
-  form.append(
+  appendAll(form, 
     h('h3', { className: 'slds-text-heading_small slds-m-bottom_small' }, state.config.accounts.length === 0 ? 'Add API Key' : 'Connect another account'),
     h('p', { className: 'slds-m-bottom_small' }, 'The API key needs these scopes: ', SCOPES.join(', '), '.'),
     field('name', 'Account name', inputs.name),
@@ -388,7 +398,7 @@ function channelSettingsSection(account) {
     notice('success', `Channel settings of ${account.name} saved.`);
     go(2);
   });
-  form.append(h('h3', { className: 'slds-text-heading_small slds-m-bottom_small' }, 'Custom domain and sender names'), h('p', { className: 'mcr-reason slds-m-bottom_small' }, 'Optional. Register custom domains in Infobip first. The first sender name of each channel is its default.'), domains.element, ...senders.map(([, t]) => t.element), save);
+  appendAll(form, h('h3', { className: 'slds-text-heading_small slds-m-bottom_small' }, 'Custom domain and sender names'), h('p', { className: 'mcr-reason slds-m-bottom_small' }, 'Optional. Register custom domains in Infobip first. The first sender name of each channel is its default.'), domains.element, ...senders.map(([, t]) => t.element), save);
   return form;
 }
 
@@ -409,8 +419,8 @@ function trackingSection() {
   });
   const smsUrl = input({ type: 'url', value: tracking.sms.url ?? '' });
   const omniUrl = input({ type: 'url', value: tracking.omni.url ?? '' });
-  const nativePart = h('div', { id: 'tracking-native' }, pickers.map(([, , el]) => el));
-  const externalPart = h('div', { id: 'tracking-external' }, field('sms.url', 'SMS Notification URL', smsUrl), field('omni.url', 'OMNI Notification URL', omniUrl));
+  const nativePart = h('div', { id: 'tracking-native-fields' }, pickers.map(([, , el]) => el));
+  const externalPart = h('div', { id: 'tracking-external-fields' }, field('sms.url', 'SMS Notification URL', smsUrl), field('omni.url', 'OMNI Notification URL', omniUrl));
   const show = () => {
     const isExternal = form.querySelector('input[name="tracking"]:checked')?.value === 'external';
     nativePart.hidden = isExternal;
@@ -438,7 +448,7 @@ function trackingSection() {
     state.dataExtensions = answer.dataExtensions;
     go(2);
   }, 'neutral', { id: 'load-des' });
-  form.append(h('h3', { className: 'slds-text-heading_small slds-m-bottom_small' }, 'Delivery tracking'), mode, nativePart, state.dataExtensions ? null : load, externalPart, h('div', { className: 'slds-m-top_small' }, save));
+  appendAll(form, h('h3', { className: 'slds-text-heading_small slds-m-bottom_small' }, 'Delivery tracking'), mode, nativePart, state.dataExtensions ? null : load, externalPart, h('div', { className: 'slds-m-top_small' }, save));
   show();
   return form;
 }
@@ -459,7 +469,7 @@ function subscriptionsSection(account) {
     notice('success', `Subscriptions created for ${account.name}.`);
     go(2);
   });
-  form.append(
+  appendAll(form, 
     h('h3', { className: 'slds-text-heading_small slds-m-bottom_small' }, 'Subscriptions'),
     h('p', { className: 'slds-m-bottom_small' }, created ? `Application ${created.applicationId} with ${Object.keys(created.subscriptions).length} subscriptions, created ${new Date(created.createdAt).toLocaleString()}.` : 'Creates an Infobip application, and subscriptions whose notification profiles send reports to this connector.'),
     security,
@@ -472,7 +482,7 @@ function subscriptionsSection(account) {
 function numbersSection(account) {
   const section = h('div', { className: 'mcr-section slds-box', id: 'numbers' }, h('h3', { className: 'slds-text-heading_small slds-m-bottom_small' }, 'Inbound numbers'));
   const body = h('div', {}, h('p', {}, 'Loading numbers…'));
-  section.append(body);
+  appendAll(section, body);
   const labels = { create: 'Create Configuration', remove: 'Remove Configuration', 'use-default': 'Use Default Configuration' };
   const states = { none: 'No inbound configuration', ours: 'Configured for SFMC', other: 'Configured for another application' };
   function draw(answer) {
@@ -525,7 +535,7 @@ function dataExtensionsSection() {
       if (error instanceof ApiProblem && error.status !== 401) results.replaceChildren(alertBox('error', error.message));
     }
   }, 'neutral', { id: 'provision' });
-  section.append(
+  appendAll(section, 
     h('h3', { className: 'slds-text-heading_small slds-m-bottom_small' }, 'Data extensions'),
     h('p', { className: 'slds-m-bottom_small' }, 'Creates the package\'s data extensions that are missing and adds missing fields. Nothing is deleted or changed.'),
     run,
@@ -542,7 +552,7 @@ function finishStep() {
     try {
       const answer = await busy(event.target, () => api('POST', 'finish'));
       state.config = answer.config;
-      main.replaceChildren(h('section', {}, heading('Finish'), h('div', { className: 'slds-notify slds-notify_alert slds-alert_success', role: 'status', id: 'confirmation' }, h('h2', {}, answer.message))));
+      main.replaceChildren(h('section', {}, heading('Finish'), h('div', { className: 'slds-notify slds-notify_alert slds-theme_success', role: 'status', id: 'confirmation' }, h('h2', {}, answer.message))));
       main.querySelector('h2')?.focus();
     } catch (error) {
       if (error instanceof ApiProblem && error.status !== 401) notice('error', error.message);
