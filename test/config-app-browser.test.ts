@@ -105,7 +105,8 @@ for (const [index, dialect] of testDialects.entries()) {
     });
 
     it('Infobip accounts: a wrong key is named; a second account is connected and its missing scopes reported', async () => {
-      assert.equal(await page.locator('[data-account="default"]').count(), 1);
+      await page.locator('[data-check-scopes="default"]').click();
+      await page.locator('[data-account="default"] [data-scope="numbers:manage"][data-state="granted"]').waitFor();
       await page.getByLabel('Account name').fill('marketing');
       await page.getByLabel('API Key').fill('not-a-key');
       await page.getByLabel('API Base URL').fill(infobip.url);

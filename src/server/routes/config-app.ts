@@ -11,7 +11,7 @@ import { provisionDataExtensions } from '../../sfmc/provision-data-extensions.ts
 import { retrieveDataExtensions, SoapError } from '../../sfmc/soap.ts';
 import { addInfobipAccount } from '../../tenants/add-infobip-account.ts';
 import { webhookUrls } from '../../tenants/describe-tenant.ts';
-import type { AccountChannelSettings, Tenant } from '../../tenants/tenant.ts';
+import type { AccountChannelSettings, InfobipAccount, Tenant } from '../../tenants/tenant.ts';
 import { RateLimiter } from '../config-app/rate-limit.ts';
 import { checkOAuthState, issueOAuthState, issueSession, readSession } from '../config-app/session.ts';
 import { configView, defaultSenders, NO_CHANNELS, saveTenant } from '../config-app/tenant-config.ts';
@@ -114,70 +114,76 @@ function secure(reply: FastifyReply): FastifyReply {
 interface Params {
   tenantKey: string;
 }
+interface AccountParams extends Params {
+  accountId: string;
+}
 
 const problem = (reply: FastifyReply, status: number, field: string | undefined, message: string) =>
-  reply.code(status).send({ error: status === 401 ? 'unauthorized' : 'invalid_request', ...(field ? { field } : {}), message });
+  reply.code(status).send({ error: status === 401 ? 'unauthorized' : status === 404 ? 'not_found' : 'invalid_request', ...(field ? { field } : {}), message });
+
+// What the hooks found for a request: its tenant (every route) and Infobip account (account routes).
+const tenants = new WeakMap<FastifyRequest, Tenant>();
+const accounts = new WeakMap<FastifyRequest, InfobipAccount>();
+const tenantOf = (req: FastifyRequest) => tenants.get(req)!;
+const accountOf = (req: FastifyRequest) => accounts.get(req)!;
 
 /**
  * The Configuration app (the package's Marketing Cloud App component, login URL
- * /t/{tenantKey}/app/): its page and its API under /t/{tenantKey}/app/api/.
+ * /t/{tenantKey}/app/): its page, its sign-ins, and its API under /t/{tenantKey}/app/api/, which
+ * needs a session of that tenant.
  */
 export async function configAppRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
-  const signIns = new RateLimiter(10, 60_000);
   const base = '/t/:tenantKey/app';
-  const redirectUri = (tenant: Tenant) => `${ctx.publicUrl}/t/${tenant.urlKey}/app/oauth/callback`;
-
-  app.addHook('onSend', async (req, reply) => {
-    if (req.url.includes('/app/')) secure(reply);
+  app.addHook('onSend', async (_req, reply) => void secure(reply));
+  app.addHook('preHandler', async (req, reply) => {
+    const tenant = await ctx.tenants.byUrlKey((req.params as Params).tenantKey);
+    if (!tenant) return problem(reply, 404, undefined, 'No such tenant');
+    tenants.set(req, tenant);
   });
 
-  const tenantOf = async (req: FastifyRequest<{ Params: Params }>, reply: FastifyReply) => {
-    const tenant = await ctx.tenants.byUrlKey(req.params.tenantKey);
-    if (!tenant) void reply.code(404).send({ error: 'not_found' });
-    return tenant;
-  };
+  await app.register(async (scope) => pageAndSignInRoutes(scope, ctx, base));
+  await app.register(async (scope) => {
+    scope.addHook('preHandler', async (req, reply) => {
+      if (!readSession(ctx.box, req.headers.authorization, tenantOf(req).id)) return problem(reply, 401, undefined, 'Your session has ended. Sign in again.');
+    });
+    configurationRoutes(scope, ctx, base);
+    await scope.register(async (accountScope) => {
+      accountScope.addHook('preHandler', async (req, reply) => {
+        const account = tenantOf(req).accounts.find((a) => a.id === (req.params as AccountParams).accountId);
+        if (!account) return problem(reply, 404, 'accountId', 'No such Infobip account on this tenant');
+        accounts.set(req, account);
+      });
+      accountRoutes(accountScope, ctx, `${base}/api/accounts/:accountId`);
+    });
+  });
+}
 
-  /** The tenant of a request with a valid session for it; answers 401 otherwise. */
-  const signedIn = async (req: FastifyRequest<{ Params: Params }>, reply: FastifyReply) => {
-    const tenant = await tenantOf(req, reply);
-    if (!tenant) return undefined;
-    if (!readSession(ctx.box, req.headers.authorization, tenant.id)) {
-      void problem(reply, 401, undefined, 'Your session has ended. Sign in again.');
-      return undefined;
-    }
-    return tenant;
-  };
-
-  const limited = (req: FastifyRequest<{ Params: Params }>, reply: FastifyReply): boolean => {
-    const wait = signIns.take(`${req.ip} ${req.params.tenantKey}`);
+/** The page and its files, and the two ways to sign in. */
+function pageAndSignInRoutes(app: FastifyInstance, ctx: ServerContext, base: string): void {
+  const signIns = new RateLimiter(10, 60_000);
+  const redirectUri = (tenant: Tenant) => `${ctx.publicUrl}/t/${tenant.urlKey}/app/oauth/callback`;
+  /** Counts a sign-in attempt; answers 429 (and true) when the client is over its limit. */
+  const limited = (req: FastifyRequest, reply: FastifyReply): boolean => {
+    const wait = signIns.take(`${req.ip} ${tenantOf(req).id}`);
     if (wait === 0) return false;
     void reply.code(429).header('retry-after', String(Math.ceil(wait / 1000))).send({ error: 'rate_limited', message: 'Too many sign-in attempts. Wait a minute and try again.' });
     return true;
   };
 
-  app.get<{ Params: Params }>(base, async (req, reply) => reply.redirect(`/t/${encodeURIComponent(req.params.tenantKey)}/app/`));
-  app.get<{ Params: Params & { file?: string } }>(`${base}/:file`, async (req, reply) => {
-    const file = FILES[req.params.file || 'index.html'];
-    if (!file || !(await tenantOf(req, reply))) return reply.sent ? reply : reply.code(404).send({ error: 'not_found' });
-    return reply.type(file.type).send(file.body);
-  });
-  app.get<{ Params: Params }>(`${base}/`, async (req, reply) => {
-    if (!(await tenantOf(req, reply))) return reply;
-    return reply.type(FILES['index.html']!.type).send(FILES['index.html']!.body);
+  app.get<{ Params: Params }>(base, async (req, reply) => reply.redirect(`/t/${tenantOf(req).urlKey}/app/`));
+  app.get(`${base}/`, async (_req, reply) => reply.type(FILES['index.html']!.type).send(FILES['index.html']!.body));
+  app.get<{ Params: Params & { file: string } }>(`${base}/:file`, async (req, reply) => {
+    const file = FILES[req.params.file];
+    return file ? reply.type(file.type).send(file.body) : problem(reply, 404, undefined, 'Not found');
   });
 
   /** What the sign-in screen needs: which sign-ins this tenant offers. Nothing secret. */
-  app.get<{ Params: Params }>(`${base}/api/sign-in-options`, async (req, reply) => {
-    const tenant = await tenantOf(req, reply);
-    if (!tenant) return reply;
-    return { name: tenant.name, webApp: tenant.settings.sfmc.webApp !== undefined };
-  });
+  app.get(`${base}/api/sign-in-options`, async (req) => ({ name: tenantOf(req).name, webApp: tenantOf(req).settings.sfmc.webApp !== undefined }));
 
-  // ---- step 1: Authorize (also the credentials sign-in)
-
-  app.post<{ Params: Params; Body: AuthorizeBody }>(`${base}/api/session`, { schema: { body: AuthorizeBody } }, async (req, reply) => {
-    const tenant = await tenantOf(req, reply);
-    if (!tenant || limited(req, reply)) return reply;
+  // Step 1, Authorize, is also the credentials sign-in.
+  app.post<{ Body: AuthorizeBody }>(`${base}/api/session`, { schema: { body: AuthorizeBody } }, async (req, reply) => {
+    if (limited(req, reply)) return reply;
+    const tenant = tenantOf(req);
     const body = req.body;
     const checked = await checkSfmcCredentials(ctx, tenant, body);
     if (!checked.ok) return problem(reply, 400, checked.problem.field, checked.problem.message);
@@ -202,19 +208,18 @@ export async function configAppRoutes(app: FastifyInstance, ctx: ServerContext):
     return { session: issueSession(ctx.box, saved.id, body.clientId), config: configView(ctx, saved) };
   });
 
-  // ---- sign-in with the Web App integration (authorization-code flow)
-
-  app.get<{ Params: Params }>(`${base}/oauth/start`, async (req, reply) => {
-    const tenant = await tenantOf(req, reply);
-    if (!tenant || limited(req, reply)) return reply;
+  // Sign-in with the Web App integration (authorization-code flow).
+  app.get(`${base}/oauth/start`, async (req, reply) => {
+    if (limited(req, reply)) return reply;
+    const tenant = tenantOf(req);
     const webApp = tenant.settings.sfmc.webApp;
     if (!webApp) return problem(reply, 400, undefined, 'This tenant has no Web App integration; sign in with the API integration credentials.');
     return reply.redirect(authorizeUrl(tenant.settings.sfmc.authBaseUrl, { clientId: webApp.clientId, redirectUri: redirectUri(tenant), state: issueOAuthState(ctx.box, tenant.id) }));
   });
 
-  app.get<{ Params: Params; Querystring: { code?: string; state?: string; error?: string } }>(`${base}/oauth/callback`, async (req, reply) => {
-    const tenant = await tenantOf(req, reply);
-    if (!tenant || limited(req, reply)) return reply;
+  app.get<{ Querystring: { code?: string; state?: string; error?: string } }>(`${base}/oauth/callback`, async (req, reply) => {
+    if (limited(req, reply)) return reply;
+    const tenant = tenantOf(req);
     const back = (fragment: Record<string, string>) => reply.redirect(`/t/${tenant.urlKey}/app/#${new URLSearchParams(fragment)}`);
     const webApp = tenant.settings.sfmc.webApp;
     const { code, state, error } = req.query;
@@ -235,19 +240,15 @@ export async function configAppRoutes(app: FastifyInstance, ctx: ServerContext):
     // The session travels in the fragment: it never reaches a server log or a Referer header.
     return back({ session: issueSession(ctx.box, tenant.id, signed.user.userName || signed.user.userId).token });
   });
+}
 
-  // ---- the signed-in API
+/** The signed-in API, tenant-wide: configuration, accounts, tracking, data extensions, Finish. */
+function configurationRoutes(app: FastifyInstance, ctx: ServerContext, base: string): void {
+  app.get(`${base}/api/config`, async (req) => configView(ctx, tenantOf(req)));
 
-  app.get<{ Params: Params }>(`${base}/api/config`, async (req, reply) => {
-    const tenant = await signedIn(req, reply);
-    return tenant ? configView(ctx, tenant) : reply;
-  });
-
-  // ---- step 2: Infobip accounts
-
-  app.post<{ Params: Params; Body: AccountBody }>(`${base}/api/accounts`, { schema: { body: AccountBody } }, async (req, reply) => {
-    const tenant = await signedIn(req, reply);
-    if (!tenant) return reply;
+  // Step 2: Infobip accounts.
+  app.post<{ Body: AccountBody }>(`${base}/api/accounts`, { schema: { body: AccountBody } }, async (req, reply) => {
+    const tenant = tenantOf(req);
     const urlProblem = outboundUrlProblem(req.body.baseUrl, ctx.allowPrivateUrls);
     if (urlProblem) return problem(reply, 400, 'baseUrl', `API Base URL ${urlProblem}`);
     if (tenant.accounts.some((a) => a.name === req.body.name)) return problem(reply, 400, 'name', 'An account with this name is already connected; choose another name');
@@ -260,30 +261,9 @@ export async function configAppRoutes(app: FastifyInstance, ctx: ServerContext):
     return reply.code(201).send({ accountId: added.accountId, scopes, config: configView(ctx, (await ctx.tenants.byId(tenant.id))!) });
   });
 
-  app.get<{ Params: Params & { accountId: string } }>(`${base}/api/accounts/:accountId/scopes`, async (req, reply) => {
-    const tenant = await signedIn(req, reply);
-    const account = tenant?.accounts.find((a) => a.id === req.params.accountId);
-    if (!account) return reply.sent ? reply : reply.code(404).send({ error: 'not_found' });
-    return { scopes: await probeScopes(account) };
-  });
-
-  // ---- step 3: Channels, per account
-
-  app.put<{ Params: Params & { accountId: string }; Body: ChannelsBody }>(`${base}/api/accounts/:accountId/channels`, { schema: { body: ChannelsBody } }, async (req, reply) => {
-    const tenant = await signedIn(req, reply);
-    const account = tenant?.accounts.find((a) => a.id === req.params.accountId);
-    if (!tenant || !account) return reply.sent ? reply : reply.code(404).send({ error: 'not_found' });
-    const bad = req.body.customDomains.find((d) => !/^(?=.{1,253}$)([a-z0-9](-*[a-z0-9])*\.)+[a-z]{2,63}$/i.test(d));
-    if (bad) return problem(reply, 400, 'customDomains', `"${bad}" is not a domain name; use a subdomain such as test.sample.com`);
-    const previous = tenant.settings.channels?.[account.id] ?? NO_CHANNELS;
-    const channels: Record<string, AccountChannelSettings> = { ...tenant.settings.channels, [account.id]: { ...previous, ...req.body } };
-    const saved = await saveTenant(ctx, tenant, { ...tenant.settings, channels, senders: defaultSenders(tenant, channels) });
-    return configView(ctx, saved);
-  });
-
-  app.put<{ Params: Params; Body: TrackingBody }>(`${base}/api/tracking`, { schema: { body: TrackingBody } }, async (req, reply) => {
-    const tenant = await signedIn(req, reply);
-    if (!tenant) return reply;
+  // Step 3, tenant-wide part: delivery tracking (one setting per report family, as the reports work keeps it).
+  app.put<{ Body: TrackingBody }>(`${base}/api/tracking`, { schema: { body: TrackingBody } }, async (req, reply) => {
+    const tenant = tenantOf(req);
     for (const family of ['sms', 'omni'] as const) {
       const sink = req.body[family];
       const urlProblem = sink.mode === 'external' ? outboundUrlProblem(sink.url, ctx.allowPrivateUrls) : undefined;
@@ -298,65 +278,8 @@ export async function configAppRoutes(app: FastifyInstance, ctx: ServerContext):
     return configView(ctx, saved);
   });
 
-  app.post<{ Params: Params & { accountId: string }; Body: SubscriptionsBody }>(
-    `${base}/api/accounts/:accountId/subscriptions`,
-    { schema: { body: SubscriptionsBody } },
-    async (req, reply) => {
-      const tenant = await signedIn(req, reply);
-      const account = tenant?.accounts.find((a) => a.id === req.params.accountId);
-      if (!tenant || !account) return reply.sent ? reply : reply.code(404).send({ error: 'not_found' });
-      // One security per tenant (the webhook intake checks one): reused while its type is kept.
-      const security = tenant.secrets.webhookSecurity?.type === req.body.security ? tenant.secrets.webhookSecurity : newWebhookSecurity(req.body.security);
-      const hooks = webhookUrls(ctx.publicUrl, tenant);
-      const created = await createSubscriptions(account, {
-        applicationId: `mc-relay-${tenant.urlKey}`.toLowerCase().replace(/[^a-z0-9-]/g, '-'),
-        applicationName: `Salesforce Marketing Cloud (${tenant.name})`,
-        deliveryUrl: hooks.deliveryReports,
-        seenUrl: hooks.seenReports,
-        security,
-      });
-      if (!created.ok) return problem(reply, 400, 'subscriptions', created.message);
-      const previous = tenant.settings.channels?.[account.id] ?? NO_CHANNELS;
-      const channels = { ...tenant.settings.channels, [account.id]: { ...previous, subscriptions: { ...created.created, createdAt: Date.now() } } };
-      const saved = await saveTenant(ctx, tenant, { ...tenant.settings, channels }, { ...tenant.secrets, webhookSecurity: security });
-      return configView(ctx, saved);
-    },
-  );
-
-  app.get<{ Params: Params & { accountId: string } }>(`${base}/api/accounts/:accountId/numbers`, async (req, reply) => {
-    const tenant = await signedIn(req, reply);
-    const account = tenant?.accounts.find((a) => a.id === req.params.accountId);
-    if (!tenant || !account) return reply.sent ? reply : reply.code(404).send({ error: 'not_found' });
-    const listed = await listInboundNumbers(account, webhookUrls(ctx.publicUrl, tenant).inbound);
-    return listed.ok ? { numbers: listed.numbers } : { numbers: [], problem: listed.message };
-  });
-
-  app.post<{ Params: Params & { accountId: string; numberKey: string; action: string } }>(
-    `${base}/api/accounts/:accountId/numbers/:numberKey/:action`,
-    async (req, reply) => {
-      const tenant = await signedIn(req, reply);
-      const account = tenant?.accounts.find((a) => a.id === req.params.accountId);
-      if (!tenant || !account) return reply.sent ? reply : reply.code(404).send({ error: 'not_found' });
-      const inbound = webhookUrls(ctx.publicUrl, tenant).inbound;
-      const listed = await listInboundNumbers(account, inbound);
-      const number = listed.ok ? listed.numbers.find((n) => n.numberKey === req.params.numberKey) : undefined;
-      if (!number) return problem(reply, 404, 'numberKey', 'This number is not on the account');
-      // The action must be the one the number's state allows, and not disabled.
-      if (number.disabledReason) return problem(reply, 400, 'numberKey', number.disabledReason);
-      if (number.action !== req.params.action) return problem(reply, 400, 'action', `This number's configuration allows "${number.action}" now; reload the list`);
-      const done = await performNumberAction(account, number.numberKey, number.action, inbound);
-      if (!done.ok) return problem(reply, 400, 'numberKey', done.message);
-      const after = await listInboundNumbers(account, inbound);
-      return after.ok ? { numbers: after.numbers } : { numbers: [], problem: after.message };
-    },
-  );
-
-  // ---- data extensions
-
-  app.get<{ Params: Params }>(`${base}/api/data-extensions`, async (req, reply) => {
-    const tenant = await signedIn(req, reply);
-    if (!tenant) return reply;
-    const token = await tenantToken(tenant);
+  app.get(`${base}/api/data-extensions`, async (req, reply) => {
+    const token = await tenantToken(tenantOf(req));
     if (!token.ok) return problem(reply, 400, token.problem.field, token.problem.message);
     try {
       return { dataExtensions: await retrieveDataExtensions(token.token) };
@@ -366,22 +289,80 @@ export async function configAppRoutes(app: FastifyInstance, ctx: ServerContext):
     }
   });
 
-  app.post<{ Params: Params }>(`${base}/api/data-extensions/provision`, async (req, reply) => {
-    const tenant = await signedIn(req, reply);
-    if (!tenant) return reply;
+  app.post(`${base}/api/data-extensions/provision`, async (req, reply) => {
+    const tenant = tenantOf(req);
     const token = await tenantToken(tenant);
     if (!token.ok) return problem(reply, 400, token.problem.field, token.problem.message);
     return { outcomes: await provisionDataExtensions(token.token, tenant.settings.dataExtensions) };
   });
 
-  // ---- step 4: Finish
-
-  app.post<{ Params: Params }>(`${base}/api/finish`, async (req, reply) => {
-    const tenant = await signedIn(req, reply);
-    if (!tenant) return reply;
+  // Step 4: Finish.
+  app.post(`${base}/api/finish`, async (req, reply) => {
+    const tenant = tenantOf(req);
     if (tenant.accounts.length === 0) return problem(reply, 400, 'accounts', 'Connect at least one Infobip account first');
     const saved = await saveTenant(ctx, tenant, { ...tenant.settings, configuredAt: Date.now() });
     return { message: 'The application has been successfully configured.', config: configView(ctx, saved) };
+  });
+}
+
+/** Step 3 per Infobip account: scopes, channel settings, subscriptions, inbound numbers. */
+function accountRoutes(app: FastifyInstance, ctx: ServerContext, base: string): void {
+  app.get(`${base}/scopes`, async (req) => ({ scopes: await probeScopes(accountOf(req)) }));
+
+  app.put<{ Body: ChannelsBody }>(`${base}/channels`, { schema: { body: ChannelsBody } }, async (req, reply) => {
+    const tenant = tenantOf(req);
+    const account = accountOf(req);
+    const bad = req.body.customDomains.find((d) => !/^(?=.{1,253}$)([a-z0-9](-*[a-z0-9])*\.)+[a-z]{2,63}$/i.test(d));
+    if (bad) return problem(reply, 400, 'customDomains', `"${bad}" is not a domain name; use a subdomain such as test.sample.com`);
+    const previous = tenant.settings.channels?.[account.id] ?? NO_CHANNELS;
+    const channels: Record<string, AccountChannelSettings> = { ...tenant.settings.channels, [account.id]: { ...previous, ...req.body } };
+    const saved = await saveTenant(ctx, tenant, { ...tenant.settings, channels, senders: defaultSenders(tenant, channels) });
+    return configView(ctx, saved);
+  });
+
+  app.post<{ Body: SubscriptionsBody }>(`${base}/subscriptions`, { schema: { body: SubscriptionsBody } }, async (req, reply) => {
+    const tenant = tenantOf(req);
+    const account = accountOf(req);
+    // The webhook intake checks one security per tenant: every account's subscriptions share it.
+    const current = tenant.secrets.webhookSecurity;
+    const others = tenant.accounts.filter((a) => a.id !== account.id && tenant.settings.channels?.[a.id]?.subscriptions);
+    if (current && current.type !== req.body.security && others.length > 0) {
+      return problem(reply, 400, 'subscriptions', `The subscriptions of ${others.map((a) => a.name).join(', ')} use ${current.type === 'BASIC' ? 'Basic' : 'HMAC'}; every account shares one notification security, so choose it here too`);
+    }
+    const security = current?.type === req.body.security ? current : newWebhookSecurity(req.body.security);
+    const hooks = webhookUrls(ctx.publicUrl, tenant);
+    const created = await createSubscriptions(account, {
+      applicationId: `mc-relay-${tenant.urlKey}`.toLowerCase().replace(/[^a-z0-9-]/g, '-'),
+      applicationName: `Salesforce Marketing Cloud (${tenant.name})`,
+      deliveryUrl: hooks.deliveryReports,
+      seenUrl: hooks.seenReports,
+      security,
+    });
+    if (!created.ok) return problem(reply, 400, 'subscriptions', created.message);
+    const previous = tenant.settings.channels?.[account.id] ?? NO_CHANNELS;
+    const channels = { ...tenant.settings.channels, [account.id]: { ...previous, subscriptions: { ...created.created, createdAt: Date.now() } } };
+    const saved = await saveTenant(ctx, tenant, { ...tenant.settings, channels }, { ...tenant.secrets, webhookSecurity: security });
+    return configView(ctx, saved);
+  });
+
+  app.get(`${base}/numbers`, async (req) => {
+    const listed = await listInboundNumbers(accountOf(req), webhookUrls(ctx.publicUrl, tenantOf(req)).inbound);
+    return listed.ok ? { numbers: listed.numbers } : { numbers: [], problem: listed.message };
+  });
+
+  app.post<{ Params: AccountParams & { numberKey: string; action: string } }>(`${base}/numbers/:numberKey/:action`, async (req, reply) => {
+    const account = accountOf(req);
+    const inbound = webhookUrls(ctx.publicUrl, tenantOf(req)).inbound;
+    const listed = await listInboundNumbers(account, inbound);
+    const number = listed.ok ? listed.numbers.find((n) => n.numberKey === req.params.numberKey) : undefined;
+    if (!number) return problem(reply, 404, 'numberKey', 'This number is not on the account');
+    // The action must be the one the number's state allows, and not disabled.
+    if (number.disabledReason) return problem(reply, 400, 'numberKey', number.disabledReason);
+    if (number.action !== req.params.action) return problem(reply, 400, 'action', `This number's configuration allows "${number.action}" now; reload the list`);
+    const done = await performNumberAction(account, number.numberKey, number.action, inbound);
+    if (!done.ok) return problem(reply, 400, 'numberKey', done.message);
+    const after = await listInboundNumbers(account, inbound);
+    return after.ok ? { numbers: after.numbers } : { numbers: [], problem: after.message };
   });
 }
 

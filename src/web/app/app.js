@@ -286,7 +286,16 @@ function accountsStep() {
             h('h3', { className: 'slds-text-heading_small' }, a.name, a.isDefault ? ' (default)' : ''),
             h('p', {}, `API Base URL: ${a.baseUrl}`),
             h('p', {}, `API Key: ${a.apiKey}`),
-            state.scopes[a.id] ? scopeList(state.scopes[a.id]) : null,
+            state.scopes[a.id]
+              ? scopeList(state.scopes[a.id])
+              : button('Check scopes', async (event) => {
+                  try {
+                    state.scopes[a.id] = (await busy(event.target, () => api('GET', `accounts/${a.id}/scopes`))).scopes;
+                    go(1);
+                  } catch (error) {
+                    if (error instanceof ApiProblem && error.status !== 401) notice('error', error.message);
+                  }
+                }, 'neutral', { 'data-check-scopes': a.name }),
           ),
         ),
   );
