@@ -108,13 +108,13 @@ for (const [index, dialect] of testDialects.entries()) {
       await page.locator('[data-check-scopes="default"]').click();
       await page.locator('[data-account="default"] [data-scope="numbers:manage"][data-state="granted"]').waitFor();
       await page.getByLabel('Account name').fill('marketing');
-      await page.getByLabel('API Key').fill('not-a-key');
+      await page.getByLabel('API Key', { exact: true }).fill('not-a-key');
       await page.getByLabel('API Base URL').fill(infobip.url);
       await page.getByRole('button', { name: 'Connect another account' }).click();
       await page.locator('#apiKey-error').waitFor({ state: 'visible' });
       assert.match(await page.locator('#apiKey-error').textContent() ?? '', /does not accept this API key/);
 
-      await page.getByLabel('API Key').fill(KEYS.narrow);
+      await page.getByLabel('API Key', { exact: true }).fill(KEYS.narrow);
       await page.getByRole('button', { name: 'Connect another account' }).click();
       await page.locator('[data-account="marketing"]').waitFor();
       const scope = (name: string) => page.locator(`[data-account="marketing"] [data-scope="${name}"]`).getAttribute('data-state');

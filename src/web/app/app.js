@@ -264,7 +264,7 @@ function authorizeStep() {
 function scopeList(scopes) {
   return h(
     'ul',
-    { className: 'mcr-scopes slds-m-top_x-small', 'aria-label': 'API key scopes' },
+    { className: 'mcr-scopes slds-m-top_x-small', 'aria-label': 'Scopes of the API key' },
     SCOPES.map((scope) => {
       const s = scopes[scope] ?? 'unknown';
       const text = s === 'granted' ? 'granted' : s === 'missing' ? 'MISSING: enable it on the API key' : 'not checked (no read-only call needs it)';
