@@ -167,7 +167,7 @@ function renderProgress() {
           className: 'slds-button slds-progress__marker',
           'aria-current': i === state.step ? 'step' : undefined,
           disabled: !reachable,
-          onclick: () => go(i),
+          onclick: () => navigate(i),
         },
         h('span', { className: 'slds-assistive-text' }, `${label}${i < state.step ? ' - completed' : i === state.step ? ' - current step' : ''}`),
       ),
@@ -202,8 +202,14 @@ function heading(text) {
   return h('h2', { className: 'slds-text-heading_medium slds-m-bottom_medium', tabindex: '-1' }, text);
 }
 
+/** Moving between steps by the user's choice: the last step's message is no longer news. */
+function navigate(step) {
+  document.getElementById('notice').replaceChildren();
+  go(step);
+}
+
 function nextButton(label = 'Next') {
-  return button(label, () => go(state.step + 1), 'brand', { id: 'next' });
+  return button(label, () => navigate(state.step + 1), 'brand', { id: 'next' });
 }
 
 // ---------------------------------------------------------------- step 1: Authorize
@@ -457,7 +463,7 @@ function trackingSection() {
     state.dataExtensions = answer.dataExtensions;
     go(2);
   }, 'neutral', { id: 'load-des' });
-  appendAll(form, h('h3', { className: 'slds-text-heading_small slds-m-bottom_small' }, 'Delivery tracking'), mode, nativePart, state.dataExtensions ? null : load, externalPart, h('div', { className: 'slds-m-top_small' }, save));
+  appendAll(form, h('h3', { className: 'slds-text-heading_small slds-m-bottom_small' }, 'Delivery tracking (every account)'), mode, nativePart, state.dataExtensions ? null : load, externalPart, h('div', { className: 'slds-m-top_small' }, save));
   show();
   return form;
 }
