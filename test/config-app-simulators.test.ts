@@ -81,6 +81,8 @@ describe('SFMC simulator: web app sign-in and SOAP data extensions', () => {
       ],
     }, { field: 'ContactKey', subscriberField: 'Subscriber Key' });
     await assert.rejects(createDataExtension(token, { key: 'sampleaudience', name: 'again', fields: [{ name: 'A', type: 'Text', maxLength: 5 }] }), /already exists/);
+    await assert.rejects(createDataExtension(token, { key: 'Odd', name: 'Odd', fields: [{ name: 'A', type: 'Currency' as never }] }), /unknown FieldType/);
+    await assert.rejects(createDataExtension(token, { key: 'NoLength', name: 'NoLength', fields: [{ name: 'Id', type: 'Text', isPrimaryKey: true }] }), /requires maxLength/);
 
     const listed = await retrieveDataExtensions(token);
     assert.deepEqual(listed, [{ key: 'SampleAudience', name: 'SampleAudience', isSendable: true }]);

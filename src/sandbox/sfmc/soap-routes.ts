@@ -81,11 +81,14 @@ export function registerSoapRoutes(app: FastifyInstance, ctx: SimContext): void 
     if (action === 'Create' && request.name === 'CreateRequest') {
       const results = childrenNamed(request, 'Objects').map((object): Result => {
         if (object.attributes.type !== 'DataExtension') return { ok: false, message: `Create of ${object.attributes.type ?? 'an untyped object'} is not simulated` };
+        const fieldElements = childrenNamed(child(object, 'Fields'), 'Field');
+        const unreadable = fieldElements.find((f) => !readFieldXml(f));
+        if (unreadable) return { ok: false, message: `Field '${childText(unreadable, 'Name') ?? ''}' has no name or an unknown FieldType.` };
         try {
           const de = ctx.des.create(mid, {
             key: childText(object, 'CustomerKey') || randomUUID(),
             name: childText(object, 'Name') ?? '',
-            fields: childrenNamed(child(object, 'Fields'), 'Field').map((f) => readFieldXml(f) ?? { name: childText(f, 'Name') ?? '', type: childText(f, 'FieldType') as never }),
+            fields: fieldElements.map((f) => readFieldXml(f)!),
           });
           if (childText(object, 'IsSendable') === 'true') de.sendableField = childText(child(object, 'SendableDataExtensionField'), 'Name');
           return { ok: true, message: 'Data Extension created.', objectId: de.id };
