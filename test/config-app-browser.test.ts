@@ -175,6 +175,8 @@ for (const [index, dialect] of testDialects.entries()) {
       assert.equal(sms.profile.security.type, 'HMAC');
       const viberSeen = [...account.subscriptions.get('VIBER')!.values()].find((s) => (s.events as string[])[0] === 'SEEN') as { profile: { webhook: { notifyUrl: string } } };
       assert.match(viberSeen.profile.webhook.notifyUrl, /\/seen-reports$/);
+      const smsClick = [...account.subscriptions.get('SMS')!.values()].find((s) => (s.events as string[])[0] === 'CLICK') as { profile: { webhook: { notifyUrl: string } } };
+      assert.match(smsClick.profile.webhook.notifyUrl, /\/clicks$/);
       const saved = await tenant();
       assert.equal(saved.secrets.webhookSecurity?.type, 'HMAC');
       // The notification profile's key is the one the webhook intake will check.

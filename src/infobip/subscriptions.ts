@@ -5,15 +5,20 @@ import { randomBytes } from 'node:crypto';
 import type { WebhookSecurity } from '../tenants/tenant.ts';
 import { infobipCall, type InfobipKey } from './management.ts';
 
-/** Infobip subscription channels we send on, and whether they report seen events. */
-const CHANNELS: readonly { channel: string; seen: boolean }[] = [
-  { channel: 'SMS', seen: false },
-  { channel: 'MMS', seen: false },
-  { channel: 'VIBER', seen: true },
-  { channel: 'WHATSAPP', seen: true },
-  { channel: 'RCS', seen: true },
-  { channel: 'KAKAO_ALIM', seen: false },
-  { channel: 'ZALO', seen: false },
+type Event = 'DELIVERY' | 'SEEN' | 'CLICK';
+
+/**
+ * Infobip subscription channels we send on, and the events each offers (the spec's
+ * `Simple<Channel>Events`) that the connector takes: delivery and seen reports, and URL clicks.
+ */
+const CHANNELS: readonly { channel: string; events: readonly Event[] }[] = [
+  { channel: 'SMS', events: ['DELIVERY', 'CLICK'] },
+  { channel: 'MMS', events: ['DELIVERY', 'CLICK'] },
+  { channel: 'VIBER', events: ['DELIVERY', 'SEEN', 'CLICK'] },
+  { channel: 'WHATSAPP', events: ['DELIVERY', 'SEEN', 'CLICK'] },
+  { channel: 'RCS', events: ['DELIVERY', 'SEEN', 'CLICK'] },
+  { channel: 'KAKAO_ALIM', events: ['DELIVERY'] },
+  { channel: 'ZALO', events: ['DELIVERY', 'CLICK'] },
 ];
 
 /** Fresh credentials of the chosen type: generated here, so no weak password is ever typed. */
@@ -36,18 +41,20 @@ export interface CreatedSubscriptions {
 
 /**
  * Creates (once; an existing application is reused) the application and one subscription per
- * channel and event kind: DELIVERY to the delivery-report webhook, SEEN to the seen-report one.
+ * channel and event: DELIVERY to the delivery-report webhook, SEEN to the seen-report one, CLICK
+ * to the click one (the webhook intake checks the security on clicks; see the README).
  */
 export async function createSubscriptions(
   key: InfobipKey,
-  input: { applicationId: string; applicationName: string; deliveryUrl: string; seenUrl: string; security: WebhookSecurity },
+  input: { applicationId: string; applicationName: string; urls: Record<Event, string>; security: WebhookSecurity },
 ): Promise<{ ok: true; created: CreatedSubscriptions } | { ok: false; message: string }> {
   const application = await infobipCall(key, 'POST', '/provisioning/1/applications', { applicationId: input.applicationId, applicationName: input.applicationName });
   if (!application.ok && application.status !== 409) return { ok: false, message: `Application: ${application.message}` };
   const subscriptions: Record<string, string> = {};
   const suffix = randomBytes(3).toString('hex');
-  for (const { channel, seen } of CHANNELS) {
-    for (const [event, url] of [['DELIVERY', input.deliveryUrl], ...(seen ? [['SEEN', input.seenUrl]] : [])] as const) {
+  for (const { channel, events } of CHANNELS) {
+    for (const event of events) {
+      const url = input.urls[event];
       const id = `${input.applicationId}-${channel}-${event}-${suffix}`.toLowerCase();
       const created = await infobipCall(key, 'POST', `/subscriptions/1/subscription/${channel}`, {
         subscriptionId: id,

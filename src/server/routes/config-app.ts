@@ -334,8 +334,7 @@ function accountRoutes(app: FastifyInstance, ctx: ServerContext, base: string): 
     const created = await createSubscriptions(account, {
       applicationId: `mc-relay-${tenant.urlKey}`.toLowerCase().replace(/[^a-z0-9-]/g, '-'),
       applicationName: `Salesforce Marketing Cloud (${tenant.name})`,
-      deliveryUrl: hooks.deliveryReports,
-      seenUrl: hooks.seenReports,
+      urls: { DELIVERY: hooks.deliveryReports, SEEN: hooks.seenReports, CLICK: hooks.clicks },
       security,
     });
     if (!created.ok) return problem(reply, 400, 'subscriptions', created.message);
