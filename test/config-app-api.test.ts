@@ -15,6 +15,17 @@ import { tenantBody } from './helpers/tenants.ts';
 const MID = '510000001';
 const S2S = { clientId: 'relay-s2s', clientSecret: 'relay-s2s-secret-0123456789' };
 const API_KEY = 'infobip-key-0123456789abcdef';
+const WEB_APP = { clientId: 'relay-webapp', clientSecret: 'relay-webapp-secret-0123456789' };
+
+/** Follows a Web App sign-in as a browser would: the app → SFMC's login form → the app's callback → the app, with the fragment it lands on. */
+async function signInWithMarketingCloud(appApi: string, username: string, password: string): Promise<URLSearchParams> {
+  const start = await fetch(`${appApi.replace(/api\/$/, '')}oauth/start`, { redirect: 'manual' });
+  const authorize = new URL(start.headers.get('location')!);
+  const form = new URLSearchParams({ ...Object.fromEntries(authorize.searchParams), username, password });
+  const login = await fetch(new URL('authorize', authorize), { method: 'POST', body: form, redirect: 'manual' });
+  const callback = await fetch(login.headers.get('location')!, { redirect: 'manual' });
+  return new URLSearchParams(new URL(callback.headers.get('location')!, appApi).hash.slice(1));
+}
 
 for (const dialect of testDialects) {
   describe(`Configuration app API (${dialect})`, () => {
@@ -29,7 +40,13 @@ for (const dialect of testDialects) {
     let credentials: Record<string, string>;
 
     before(async () => {
-      sfmc = await startSfmcSimulator({ clients: [{ ...S2S, accountId: MID }] });
+      sfmc = await startSfmcSimulator({
+        clients: [{ ...S2S, accountId: MID }],
+        users: [
+          { username: 'here', password: 'here-pw', accountId: MID, name: 'In this BU', email: 'here@example.com' },
+          { username: 'elsewhere', password: 'elsewhere-pw', accountId: '510000009', name: 'In another BU', email: 'elsewhere@example.com' },
+        ],
+      });
       // A token server anyone could run: it says yes to its own made-up integration for our MID.
       rogue = await startSfmcSimulator({ clients: [{ clientId: 'rogue', clientSecret: 'rogue-secret', accountId: MID }] });
       infobip = await startInfobipSimulator({ apiKeys: [API_KEY] });
@@ -40,6 +57,7 @@ for (const dialect of testDialects) {
       api = `${running.url}/t/${tenant.urlKey}/app/api/`;
       otherApi = `${running.url}/t/${other.urlKey}/app/api/`;
       credentials = { mid: MID, ...S2S, soapOrigin: sfmc.soapBaseUrl, authOrigin: sfmc.authBaseUrl };
+      sfmc.addClient({ ...WEB_APP, accountId: MID, redirectUris: [`${api.replace(/api\/$/, '')}oauth/callback`] });
     });
     after(async () => {
       await running.close();
@@ -84,6 +102,19 @@ for (const dialect of testDialects) {
       assert.equal((await get(`${api}config`)).status, 401);
     });
 
+    it('Sign in with Marketing Cloud gives a session to a user of the tenant\'s business unit only', async () => {
+      const enabled = await postJson(`${api}session`, { ...credentials, webAppClientId: WEB_APP.clientId, webAppClientSecret: WEB_APP.clientSecret });
+      assert.equal(enabled.status, 200, enabled.text);
+      const here = await signInWithMarketingCloud(api, 'here', 'here-pw');
+      assert.equal((await get(`${api}config`, { authorization: `Bearer ${here.get('session')}` })).status, 200);
+      const elsewhere = await signInWithMarketingCloud(api, 'elsewhere', 'elsewhere-pw');
+      assert.equal(elsewhere.get('session'), null);
+      assert.match(elsewhere.get('signInError') ?? '', /business unit 510000009/);
+      // A callback with a state we did not issue is refused.
+      const forged = await fetch(`${api.replace(/api\/$/, '')}oauth/callback?code=x&state=forged`, { redirect: 'manual' });
+      assert.match(new URL(forged.headers.get('location')!, api).hash, /signInError/);
+    });
+
     it('sign-in attempts are rate-limited per client and tenant', async () => {
       let last = 0;
       let retryAfter: string | null = null;
@@ -99,7 +130,7 @@ for (const dialect of testDialects) {
 
     it('no secret reaches the log', () => {
       const text = logs.text();
-      for (const secret of [S2S.clientSecret, API_KEY, 'rogue-secret']) assert.equal(text.includes(secret), false);
+      for (const secret of [S2S.clientSecret, API_KEY, 'rogue-secret', WEB_APP.clientSecret]) assert.equal(text.includes(secret), false);
     });
   });
 }
