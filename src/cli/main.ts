@@ -1,5 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import { resealSecretsCommand } from './reseal-secrets.ts';
+import { packageCommand } from './package.ts';
 import { smsInfoCommand, type CliIo } from './sms-info.ts';
 
 /** `mc-relay <command>`: one entry point for the connector's command-line tools. */
@@ -10,6 +11,7 @@ interface Command {
 }
 
 const COMMANDS: Record<string, Command> = {
+  package: { summary: 'the SFMC package\'s data extensions as JSON (mc-relay package > sfmc-package.json)', run: packageCommand },
   'sms-info': { summary: 'encoding and segment count of SMS texts (JSON strings on stdin)', run: smsInfoCommand },
   'reseal-secrets': { summary: 're-seal every stored secret with the current master key (key rotation)', run: resealSecretsCommand },
 };

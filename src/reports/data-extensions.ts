@@ -1,4 +1,4 @@
-import type { DataExtensionField } from '../sfmc/data-extension.ts';
+import type { DataExtensionField, Sendable } from '../sfmc/data-extension.ts';
 
 /**
  * The report data extensions of the guide's package, with exactly the guide's columns
@@ -123,3 +123,28 @@ export const inboundMessages: ReportDataExtension = {
 
 /** Every report data extension, by id: the one list the package, the sandbox and the settings use. */
 export const reportDataExtensions: readonly ReportDataExtension[] = [smsDeliveryReports, omniReports, urlTracking, inboundMessages];
+
+/** A data extension of the guide's package, with how SFMC relates it to subscribers when it is sendable. */
+export interface PackageDataExtension extends ReportDataExtension {
+  sendable?: Sendable;
+}
+
+/**
+ * The guide's "SampleAudience" ("Audience sample"): sendable, its ContactKey related to the
+ * Subscriber Key, and a Phone-type field, which is what the Message activity sends to ("Journey
+ * Audience Builder"). The guide shows its columns only in screenshots; these are the ones it names.
+ */
+export const sampleAudience: PackageDataExtension = {
+  id: 'sampleAudience',
+  name: 'SampleAudience',
+  defaultKey: 'SampleAudience',
+  fields: [
+    { name: 'ContactKey', type: 'Text', maxLength: 254, isPrimaryKey: true, isNullable: false },
+    { name: 'Phone', type: 'Phone', isNullable: true },
+    text('FirstName', 100, true),
+  ],
+  sendable: { field: 'ContactKey', subscriberField: 'Subscriber Key' },
+};
+
+/** Every data extension of the package (`mc-relay package`, "Create / update data extensions"). */
+export const packageDataExtensions: readonly PackageDataExtension[] = [...reportDataExtensions, sampleAudience];

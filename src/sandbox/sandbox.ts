@@ -30,6 +30,8 @@ export interface SandboxOptions {
 
 /** The one line `npm run sandbox` prints: everything needed to drive the sandbox by hand. */
 export interface SandboxInfo {
+  /** The Configuration app: sign in with `sfmc` (MID = accountId, its SOAP and Auth Origin). */
+  configAppUrl: string;
   messageActivityUrl: string;
   reportsActivityUrl: string;
   splitActivityUrl: string;
@@ -37,7 +39,7 @@ export interface SandboxInfo {
   adminToken: string;
   adminUrl: string;
   tenantId: string;
-  sfmc: { authBaseUrl: string; restBaseUrl: string; clientId: string; clientSecret: string; accountId: string };
+  sfmc: SimulatorEndpoints['sfmc'];
   infobip: { baseUrl: string; apiKey: string };
   dataExtensions: Record<string, string>;
   webhooks: Record<string, string>;
@@ -121,13 +123,13 @@ export function subscribeToEngagement(simulators: Pick<Simulators, 'infobip'>, w
 export const SANDBOX_REPLY_EVENT = 'McRelay-Reply';
 
 export interface SimulatorEndpoints {
-  sfmc: { authBaseUrl: string; restBaseUrl: string; clientId: string; clientSecret: string; accountId: string };
+  sfmc: { authBaseUrl: string; restBaseUrl: string; soapBaseUrl: string; clientId: string; clientSecret: string; accountId: string };
   infobip: { baseUrl: string; apiKey: string };
 }
 
 export function simulatorEndpoints(simulators: Simulators): SimulatorEndpoints {
   return {
-    sfmc: { authBaseUrl: simulators.sfmc.authBaseUrl, restBaseUrl: simulators.sfmc.restBaseUrl, ...simulators.sfmcClient },
+    sfmc: { authBaseUrl: simulators.sfmc.authBaseUrl, restBaseUrl: simulators.sfmc.restBaseUrl, soapBaseUrl: simulators.sfmc.soapBaseUrl, ...simulators.sfmcClient },
     infobip: { baseUrl: simulators.infobip.url, apiKey: simulators.infobipApiKey },
   };
 }
@@ -153,8 +155,9 @@ export async function createDemoTenant(adminUrl: string, adminToken: string, end
     }),
   });
   if (response.status !== 201) throw new Error(`sandbox tenant creation answered ${response.status}: ${await response.text()}`);
-  const tenant = (await response.json()) as { id: string; activities: Record<string, string>; webhooks: Record<string, string>; dataExtensions: Record<string, string> };
+  const tenant = (await response.json()) as { id: string; urlKey: string; activities: Record<string, string>; webhooks: Record<string, string>; dataExtensions: Record<string, string> };
   return {
+    configAppUrl: `${adminUrl.replace(/\/admin$/, '')}/t/${tenant.urlKey}/app/`,
     messageActivityUrl: tenant.activities.message!,
     reportsActivityUrl: tenant.activities.reports!,
     splitActivityUrl: tenant.activities.split!,

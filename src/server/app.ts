@@ -4,6 +4,7 @@ import type { ServerContext } from './context.ts';
 import { activityRoutes } from './routes/activities.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { activityUiRoutes } from './routes/activity-ui.ts';
+import { configAppRoutes } from './routes/config-app.ts';
 import { healthRoutes } from './routes/health.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 
@@ -46,5 +47,6 @@ export function buildServer(ctx: ServerContext, log: Logger): FastifyInstance {
   app.register(async (scope) => webhookRoutes(scope, ctx));
   app.register(async (scope) => adminRoutes(scope, ctx), { prefix: '/admin' });
   app.register(async (scope) => healthRoutes(scope, ctx));
+  app.register(async (scope) => configAppRoutes(scope, ctx));
   return app;
 }

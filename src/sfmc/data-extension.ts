@@ -21,3 +21,9 @@ export interface DataExtensionDefinition {
   name: string;
   fields: DataExtensionField[];
 }
+
+/** A sendable data extension's relation to subscribers (SOAP `SendableDataExtensionField` / `SendableSubscriberField`). */
+export interface Sendable {
+  field: string;
+  subscriberField: 'Subscriber Key';
+}

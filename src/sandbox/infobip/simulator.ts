@@ -12,6 +12,8 @@ import { DEFAULT_OUTCOMES, NO_FAULTS, checkOutcomes, mergeFaults } from './fault
 import { Ledger } from './ledger.ts';
 import { createRandom } from './random.ts';
 import { SIMULATED_ENDPOINTS } from './endpoints.ts';
+import { MANAGEMENT_ENDPOINTS, newSimAccount, type SimAccount, type SimNumber } from './management-endpoints.ts';
+import { managementRoute, operationScopes } from './management-route.ts';
 import { acceptedStatus, sendRoute } from './send-route.ts';
 import type { DeliveryOutcomeMix, InfobipFaults, InfobipStats, SimMessage } from './types.ts';
 import { WebhookDispatcher, type WebhookRetry } from './webhook-dispatcher.ts';
@@ -20,6 +22,7 @@ import { whatsappTemplatesRoute } from './whatsapp-templates.ts';
 export type { DeliveryOutcomeMix, InfobipFaults, InfobipStats, SimChannel, SimMessage } from './types.ts';
 export { SIMULATED_ENDPOINTS } from './endpoints.ts';
 export type { SimulatedEndpoint } from './simulated-endpoint.ts';
+export type { SimAccount, SimInboundConfiguration, SimNumber } from './management-endpoints.ts';
 export type { WebhookRetry } from './webhook-dispatcher.ts';
 
 export interface InfobipSimulatorOptions {
@@ -29,6 +32,13 @@ export interface InfobipSimulatorOptions {
   port?: number;
   /** Keys accepted in `Authorization: App <key>`. */
   apiKeys: string[];
+  /**
+   * The API scopes of some keys (e.g. `numbers:manage`); a key not listed has every scope.
+   * Management endpoints answer 403 to a key without one of their operation's `x-scopes`.
+   */
+  apiKeyScopes?: Record<string, string[]>;
+  /** The numbers each account (API key) owns; default: one number in each state the app shows. */
+  numbers?: SimNumber[];
   /** Pause before the delivery report is POSTed, fixed or a [min, max] range (default [50, 300]). */
   deliveryDelayMs?: number | [number, number];
   /**
@@ -57,6 +67,8 @@ export interface InfobipSimulator {
   stats(): InfobipStats;
   /** By messageId, every channel; `timesReceived > 1` means the same messageId was sent again. */
   sentMessages(): Map<string, SimMessage>;
+  /** The management state (numbers, configurations, subscriptions…) of the account behind an API key. */
+  account(apiKey: string): SimAccount;
   /** Resolves when every scheduled report has been delivered or given up. */
   flushWebhooks(): Promise<void>;
   /** A Subscriptions Management subscription for CLICK and/or INBOUND_MESSAGE events. */
@@ -166,6 +178,17 @@ export async function startInfobipSimulator(opts: InfobipSimulatorOptions): Prom
   // One encapsulated plugin per endpoint: each has its own error shape in its error handler.
   for (const endpoint of SIMULATED_ENDPOINTS) await app.register(sendRoute(endpoint, deps));
   await app.register(whatsappTemplatesRoute(deps.apiKeys));
+  // Management state lives per API key: one key, one Infobip account.
+  const accounts = new Map<string, SimAccount>();
+  const accountOf = (apiKey: string) => {
+    let account = accounts.get(apiKey);
+    if (!account) accounts.set(apiKey, (account = newSimAccount(opts.numbers)));
+    return account;
+  };
+  for (const endpoint of MANAGEMENT_ENDPOINTS) {
+    operationScopes(endpoint); // a misspelt path fails start-up
+    await app.register(managementRoute(endpoint, { apiKeys: deps.apiKeys, scopesOf: (key) => opts.apiKeyScopes?.[key], accountOf }));
+  }
   await app.register(controlRoutes(control));
   await app.listen({ host, port: opts.port ?? 0 });
   const { port } = app.server.address() as AddressInfo;
@@ -176,6 +199,7 @@ export async function startInfobipSimulator(opts: InfobipSimulatorOptions): Prom
     setOutcomes: control.setOutcomes,
     stats: control.stats,
     sentMessages: control.sentMessages,
+    account: accountOf,
     flushWebhooks: () => dispatcher.idle(),
     subscribe: control.subscribe,
     click: control.click,

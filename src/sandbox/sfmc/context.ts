@@ -6,10 +6,15 @@ import type { FaultState } from './faults.ts';
 import type { StatsRecorder } from './stats.ts';
 import type { buildValidators } from './swagger-schemas.ts';
 import type { TokenStore } from './token-store.ts';
-import type { EventDefinition, FiredEvent, SfmcClient } from './types.ts';
+import type { EventDefinition, FiredEvent, SfmcClient, SfmcUser } from './types.ts';
 
 export interface SimContext {
   clients: SfmcClient[];
+  users: SfmcUser[];
+  /** Authorization codes issued by v2/authorize, waiting for their v2/token exchange. */
+  codes: Map<string, { clientId: string; redirectUri: string; user: SfmcUser; expiresAt: number }>;
+  /** Access tokens issued to a user (authorization-code grant), for v2/userinfo. */
+  userTokens: Map<string, SfmcUser>;
   tokenTtlSeconds: number;
   tokens: TokenStore;
   des: DataExtensionStore;

@@ -39,6 +39,8 @@ export class StoredDataExtension {
   readonly pkFields: DataExtensionField[];
   /** Keyed by the primary-key values (or a sequence number when the DE has no primary key). */
   rows = new Map<string, Row>();
+  /** Set when the DE was created sendable (SOAP `SendableDataExtensionField`). */
+  sendableField: string | undefined;
   private readonly byLowerName: Map<string, DataExtensionField>;
   private seq = 0;
 
@@ -50,6 +52,23 @@ export class StoredDataExtension {
 
   field(name: string): DataExtensionField | undefined {
     return this.byLowerName.get(name.toLowerCase());
+  }
+
+  /**
+   * SOAP Update adding a field: existing rows get its default (or null), so a required field
+   * without a default cannot be added to a data extension that has rows, as in SFMC.
+   */
+  addField(field: DataExtensionField): void {
+    checkDefinition({ key: this.def.key, name: this.def.name, fields: [...this.def.fields, field] });
+    if (field.isPrimaryKey) throw new DefinitionError(`field '${field.name}': a primary key cannot be added to an existing data extension`);
+    if (field.isNullable === false && field.defaultValue === undefined && this.rows.size > 0) {
+      throw new DefinitionError(`field '${field.name}': a required field needs a default value when the data extension has rows`);
+    }
+    const copy = { ...field };
+    this.def.fields.push(copy);
+    this.byLowerName.set(copy.name.toLowerCase(), copy);
+    const initial = copy.defaultValue === undefined ? null : convertFieldValue(copy, copy.defaultValue);
+    for (const row of this.rows.values()) row[copy.name] = initial && initial.ok ? initial.value : null;
   }
 
   nullable(f: DataExtensionField): boolean {
@@ -153,6 +172,11 @@ export class DataExtensionStore {
     const de = new StoredDataExtension(copy);
     bu.set(k, de);
     return de;
+  }
+
+  /** Every data extension of a business unit, in creation order. */
+  all(mid: string): StoredDataExtension[] {
+    return [...(this.byMid.get(mid)?.values() ?? [])];
   }
 
   byKey(mid: string, key: string): StoredDataExtension | undefined {

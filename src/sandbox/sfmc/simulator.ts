@@ -8,7 +8,7 @@ import type { SimContext } from './context.ts';
 import type { SfmcFaults, SfmcSimulator, SfmcSimulatorOptions } from './types.ts';
 import { AsyncQueue } from './async-requests.ts';
 import { registerAsyncRowsRoutes } from './async-rows-routes.ts';
-import { registerAuthRoutes } from './auth-routes.ts';
+import { registerAuthorizeRoutes, registerAuthRoutes } from './auth-routes.ts';
 import { registerControlRoutes } from './control-routes.ts';
 import { registerCustomObjectDataRoutes } from './customobjectdata-routes.ts';
 import { DataExtensionStore } from './data-extension-store.ts';
@@ -16,11 +16,11 @@ import { registerEventRoutes } from './event-routes.ts';
 import { FaultState } from './faults.ts';
 import { authenticate } from './rest-auth.ts';
 import { registerRowsetRoutes } from './rowset-routes.ts';
+import { registerSoapRoutes } from './soap-routes.ts';
 import { notAuthorized, oauthError, restError } from './sfmc-errors.ts';
 import { StatsRecorder } from './stats.ts';
 import { buildValidators } from './swagger-schemas.ts';
 import { TokenStore } from './token-store.ts';
-import { registerUserinfoRoute } from './userinfo-route.ts';
 
 export type {
   DataExtensionDefinition,
@@ -33,17 +33,18 @@ export type {
   SfmcSimulator,
   SfmcSimulatorOptions,
   SfmcStats,
+  SfmcUser,
 } from './types.ts';
 
-type Host = 'auth' | 'rest';
+type Host = 'auth' | 'rest' | 'soap';
 
 function hostOf(url: string): Host | undefined {
-  return url.startsWith('/auth/') ? 'auth' : url.startsWith('/rest/') ? 'rest' : undefined;
+  return url.startsWith('/auth/') ? 'auth' : url.startsWith('/rest/') ? 'rest' : url.startsWith('/soap/') ? 'soap' : undefined;
 }
 
 /** "PUT /data/v1/async/dataextensions/key:{key}/rows": the route as SFMC documents it, host prefix dropped. */
 function routeId(req: FastifyRequest): string {
-  const strip = (p: string) => p.replace(/^\/(auth|rest)(?=\/)/, '');
+  const strip = (p: string) => p.replace(/^\/(auth|rest|soap)(?=\/)/, '');
   const pattern = req.routeOptions.url;
   if (!pattern) return `${req.method} ${strip(req.url.split('?')[0])}`;
   const params = req.params as Record<string, string | undefined>;
@@ -59,6 +60,9 @@ export async function startSfmcSimulator(opts: SfmcSimulatorOptions): Promise<Sf
   const stats = new StatsRecorder();
   const ctx: SimContext = {
     clients: opts.clients.map((c) => ({ ...c, accountId: String(c.accountId) })),
+    users: (opts.users ?? []).map((u) => ({ ...u, accountId: String(u.accountId) })),
+    codes: new Map(),
+    userTokens: new Map(),
     tokenTtlSeconds: opts.tokenTtlSeconds ?? 1080,
     tokens,
     des: new DataExtensionStore(),
@@ -103,7 +107,7 @@ export async function startSfmcSimulator(opts: SfmcSimulatorOptions): Promise<Sf
   await app.register(
     async (scope) => {
       registerAuthRoutes(scope, ctx);
-      registerUserinfoRoute(scope, ctx);
+      registerAuthorizeRoutes(scope, ctx);
     },
     { prefix: '/auth' },
   );
@@ -116,6 +120,8 @@ export async function startSfmcSimulator(opts: SfmcSimulatorOptions): Promise<Sf
     },
     { prefix: '/rest' },
   );
+  // The SOAP host checks its token itself: it travels in the envelope's fueloauth header.
+  await app.register(async (scope) => registerSoapRoutes(scope, ctx), { prefix: '/soap' });
   await app.register(async (scope) => registerControlRoutes(scope, ctx), { prefix: '/__sim' });
 
   await app.listen({ host: opts.host ?? '127.0.0.1', port: opts.port ?? 0 });
@@ -123,11 +129,12 @@ export async function startSfmcSimulator(opts: SfmcSimulatorOptions): Promise<Sf
   const urlHost = address === '0.0.0.0' || address === '::' ? '127.0.0.1' : address.includes(':') ? `[${address}]` : address;
   const base = `http://${urlHost}:${port}`;
   ctx.urls.rest = `${base}/rest/`;
-  ctx.urls.soap = `${base}/soap/`; // not simulated; present because the token response always has it
+  ctx.urls.soap = `${base}/soap/`;
 
   return {
     authBaseUrl: `${base}/auth/`,
     restBaseUrl: ctx.urls.rest,
+    soapBaseUrl: ctx.urls.soap,
     createDataExtension: (accountId, def) => void ctx.des.create(String(accountId), def),
     createEventDefinition: (accountId, def) => {
       const definitions = ctx.eventDefinitions.get(String(accountId)) ?? new Map();
@@ -135,6 +142,7 @@ export async function startSfmcSimulator(opts: SfmcSimulatorOptions): Promise<Sf
       ctx.eventDefinitions.set(String(accountId), definitions);
     },
     events: (accountId) => ctx.events.filter((e) => e.accountId === String(accountId)).map((e) => structuredClone(e)),
+    addClient: (client) => void ctx.clients.push({ ...client, accountId: String(client.accountId) }),
     rows: (accountId, key) => {
       const de = ctx.des.byKey(String(accountId), key);
       if (!de) throw new Error(`no data extension '${key}' in MID ${accountId}`);

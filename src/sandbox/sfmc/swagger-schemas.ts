@@ -28,7 +28,7 @@ function describe(errors: ErrorObject[]): string {
   return errors.map((e) => `${e.instancePath || 'body'} ${e.message ?? 'is invalid'}`).join('; ');
 }
 
-export function buildValidators(): { tokenRequest: BodyValidator; dataExtensionRows: BodyValidator; postEvent: BodyValidator } {
+export function buildValidators(): { tokenRequest: BodyValidator; authorizationCodeTokenRequest: BodyValidator; dataExtensionRows: BodyValidator; postEvent: BodyValidator } {
   const definitions = loadDefinitions();
   // The swagger's definitions use non-JSON-Schema types ("guid", "datetime") and a "$ref" property
   // name, so the document as a whole fails meta-validation; the two definitions used here are fine.
@@ -44,6 +44,8 @@ export function buildValidators(): { tokenRequest: BodyValidator; dataExtensionR
 
   return {
     tokenRequest: wrap(ajv.compile({ type: 'object', allOf: [clientCredentials] })),
+    // The authorization-code grant (web app integrations) needs every property the definition lists.
+    authorizationCodeTokenRequest: wrap(ajv.compile({ type: 'object', allOf: [tokenDef] })),
     // RequestDataExtensionRows has no top-level "type", so a JSON array would pass `required`;
     // the body is documented as an object (`{"items":[…]}`), hence the object wrapper.
     dataExtensionRows: wrap(ajv.compile({ type: 'object', allOf: [{ $ref: `${SWAGGER_ID}#/definitions/RequestDataExtensionRows` }] })),

@@ -16,6 +16,21 @@ export interface SfmcClient {
   clientSecret: string;
   /** MID of the business unit. */
   accountId: string;
+  /**
+   * Set for a Web App integration: the redirect URIs its authorization-code flow may return to
+   * (exact match, as SFMC requires). Such a client cannot use client_credentials.
+   */
+  redirectUris?: string[];
+}
+
+/** A Marketing Cloud user who can sign in on the simulated v2/authorize login page. */
+export interface SfmcUser {
+  username: string;
+  password: string;
+  /** MID of the business unit the user works in. */
+  accountId: string;
+  name: string;
+  email: string;
 }
 
 export interface SfmcFaults {
@@ -54,6 +69,8 @@ export interface SfmcSimulatorOptions {
   tokenTtlSeconds?: number;
   /** Default 20. */
   asyncProcessingDelayMs?: number;
+  /** Users of the v2/authorize login page (authorization-code flow). */
+  users?: SfmcUser[];
   /** Created in the business unit of the first client. Use createDataExtension for others. */
   dataExtensions?: DataExtensionDefinition[];
   faults?: Partial<SfmcFaults>;
@@ -79,10 +96,14 @@ export interface FiredEvent {
 export interface SfmcSimulator {
   authBaseUrl: string;
   restBaseUrl: string;
+  /** `{soap_instance_url}`: SOAP requests go to `Service.asmx` under it. */
+  soapBaseUrl: string;
   createDataExtension(accountId: string, def: DataExtensionDefinition): void;
   createEventDefinition(accountId: string, def: EventDefinition): void;
   /** Events accepted in a business unit, oldest first. */
   events(accountId: string): FiredEvent[];
+  /** Installs another integration (e.g. a Web App whose redirect URI is known only once a tenant exists). */
+  addClient(client: SfmcClient): void;
   rows(accountId: string, key: string): Record<string, unknown>[];
   setFaults(f: Partial<SfmcFaults>): void;
   stats(): SfmcStats;

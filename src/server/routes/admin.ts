@@ -4,6 +4,9 @@ import { Type } from '@sinclair/typebox';
 import { digits } from '../../reports/inbound-webhook.ts';
 import { deleteSuppression } from '../../store/sql/deleteSuppression.ts';
 import { insertSuppressions } from '../../store/sql/insertSuppressions.ts';
+import { tenantToken } from '../../sfmc/oauth.ts';
+import { buildPackage } from '../../sfmc/package.ts';
+import { provisionDataExtensions } from '../../sfmc/provision-data-extensions.ts';
 import { listTenants } from '../../store/sql/listTenants.ts';
 import { selectSuppressions } from '../../store/sql/selectSuppressions.ts';
 import { selectWritebackProblems } from '../../store/sql/selectWritebackProblems.ts';
@@ -70,6 +73,21 @@ export async function adminRoutes(app: FastifyInstance, ctx: ServerContext): Pro
       return reply.code(204).send();
     },
   );
+  /** The SFMC package's data extensions (as `mc-relay package` prints them), under a tenant's keys with `?tenant=<id>`. */
+  app.get<{ Querystring: { tenant?: string } }>('/package', async (req, reply) => {
+    const tenant = req.query.tenant ? await ctx.tenants.byId(req.query.tenant) : undefined;
+    if (req.query.tenant && !tenant) return reply.code(404).send({ error: 'not_found' });
+    return reply.header('content-disposition', 'attachment; filename="sfmc-package.json"').send(buildPackage(tenant?.settings.dataExtensions));
+  });
+
+  /** "Create / update data extensions" for one tenant: creates missing ones, adds missing fields, reports what it did. */
+  app.post<{ Params: { id: string } }>('/tenants/:id/data-extensions', async (req, reply) => {
+    const tenant = await ctx.tenants.byId(req.params.id);
+    if (!tenant) return reply.code(404).send({ error: 'not_found' });
+    const token = await tenantToken(tenant);
+    if (!token.ok) return reply.code(400).send({ error: 'invalid_request', field: `sfmc.${token.problem.field}`, message: token.problem.message });
+    return { outcomes: await provisionDataExtensions(token.token, tenant.settings.dataExtensions) };
+  });
 
   app.get<{ Params: { id: string } }>('/tenants/:id', async (req, reply) => {
     const tenant = await ctx.tenants.byId(req.params.id);
