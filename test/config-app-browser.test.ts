@@ -161,7 +161,8 @@ for (const [index, dialect] of testDialects.entries()) {
       await page.getByLabel('SMS Notification URL').fill('https://hooks.acme.com/sms');
       await page.locator('#save-tracking').click();
       await page.getByText('Delivery tracking saved.').waitFor();
-      assert.deepEqual((await tenant()).settings.reports, { sms: { mode: 'external', url: 'https://hooks.acme.com/sms' }, omni: { mode: 'external', url: 'https://hooks.acme.com/omni' } });
+      const { sms, omni } = (await tenant()).settings.reports!;
+      assert.deepEqual({ sms, omni }, { sms: { mode: 'external', url: 'https://hooks.acme.com/sms' }, omni: { mode: 'external', url: 'https://hooks.acme.com/omni' } });
     });
 
     it('Channels: Subscriptions create the application and HMAC-secured subscriptions pointing at our webhooks', async () => {
