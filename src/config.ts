@@ -10,6 +10,8 @@ export interface ConnectorConfig {
   databaseUrl: string;
   dataDir: string;
   adminToken: string | undefined;
+  /** Bearer token /metrics asks for; unset, /metrics is open (keep it off public networks). */
+  metricsToken?: string | undefined;
   masterKey: string | undefined;
   /** Operator's opt-in to outbound URLs on loopback/private networks (the sandbox needs it). */
   allowPrivateUrls: boolean;
@@ -30,6 +32,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ConnectorCo
     databaseUrl: env.DATABASE_URL ?? join(dataDir, 'mc-relay.sqlite'),
     dataDir,
     adminToken: env.MC_RELAY_ADMIN_TOKEN || undefined,
+    metricsToken: env.MC_RELAY_METRICS_TOKEN || undefined,
     masterKey: env.MC_RELAY_MASTER_KEY || undefined,
     allowPrivateUrls: env.MC_RELAY_ALLOW_PRIVATE_URLS === 'true',
     logLevel: env.LOG_LEVEL ?? 'info',

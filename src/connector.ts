@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { ConnectorConfig } from './config.ts';
 import { Dispatcher } from './dispatch/dispatcher.ts';
 import { OutboxWriter } from './dispatch/outbox-writer.ts';
+import { Metrics } from './metrics/metrics.ts';
 import { WritebackWorker } from './reports/writeback.ts';
 import { buildServer } from './server/app.ts';
 import { SfmcClient } from './sfmc/client.ts';
@@ -42,10 +43,12 @@ export async function createConnector(config: ConnectorConfig, log: Logger, tuni
   }
   const tenants = new TenantDirectory(store.db, box);
   const sfmc = new SfmcClient();
+  const metrics = new Metrics(store);
   const dispatcher = new Dispatcher({
     store,
     tenants,
     sfmc,
+    metrics,
     log: log.child({ component: 'dispatcher' }),
     webhookUrls: (tenant) => webhookUrls(config.publicUrl, tenant),
     ...(tuning.dispatcherIdleMs !== undefined ? { idleMs: tuning.dispatcherIdleMs } : {}),
@@ -66,6 +69,9 @@ export async function createConnector(config: ConnectorConfig, log: Logger, tuni
       outbox,
       publicUrl: config.publicUrl,
       adminToken: config.adminToken,
+      metrics,
+      metricsToken: config.metricsToken,
+      sfmc,
       allowPrivateUrls: config.allowPrivateUrls,
       reportsStored: () => undefined,
     },

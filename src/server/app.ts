@@ -4,6 +4,7 @@ import type { ServerContext } from './context.ts';
 import { activityRoutes } from './routes/activities.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { healthRoutes } from './routes/health.ts';
+import { metricsRoutes } from './routes/metrics.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 
 /** Webhook URLs carry their tenant's token: never let one reach a log line. */
@@ -44,5 +45,6 @@ export function buildServer(ctx: ServerContext, log: Logger): FastifyInstance {
   app.register(async (scope) => webhookRoutes(scope, ctx));
   app.register(async (scope) => adminRoutes(scope, ctx), { prefix: '/admin' });
   app.register(async (scope) => healthRoutes(scope, ctx));
+  app.register(async (scope) => metricsRoutes(scope, ctx));
   return app;
 }

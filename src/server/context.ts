@@ -1,4 +1,6 @@
 import type { OutboxWriter } from '../dispatch/outbox-writer.ts';
+import type { Metrics } from '../metrics/metrics.ts';
+import type { SfmcClient } from '../sfmc/client.ts';
 import type { Store } from '../store/database.ts';
 import type { SecretBox } from '../tenants/secret-box.ts';
 import type { TenantDirectory } from '../tenants/tenant-directory.ts';
@@ -12,6 +14,10 @@ export interface ServerContext {
   publicUrl: string;
   adminToken: string | undefined;
   allowPrivateUrls: boolean;
+  metrics: Metrics;
+  metricsToken: string | undefined;
+  /** Confirms unsigned lifecycle calls with SFMC (routes/activities.ts). */
+  sfmc: SfmcClient;
   /** Tells the write-back worker that new reports are waiting. */
   reportsStored: () => void;
 }

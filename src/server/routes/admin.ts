@@ -7,7 +7,7 @@ import { describeTenant } from '../../tenants/describe-tenant.ts';
 import type { ServerContext } from '../context.ts';
 
 /** Compares digests so the comparison takes the same time whatever the guess. */
-function sameToken(given: string, expected: string): boolean {
+export function sameToken(given: string, expected: string): boolean {
   const digest = (s: string) => createHash('sha256').update(s).digest();
   return timingSafeEqual(digest(given), digest(expected));
 }
