@@ -28,7 +28,7 @@ export const activities: readonly ActivityDefinition[] = [
     name: 'mc-relay Reports',
     description: 'Get the delivery report of a message sent by an mc-relay Message activity',
     category: 'customer',
-    outArguments: ['statusName', 'statusGroupName', 'errorName', 'doneAt', 'sentAt', 'seenAt'],
+    outArguments: ['statusName', 'statusGroupName', 'errorName', 'doneAt', 'sentAt', 'seenAt', 'plannedAt'],
     timeoutMs: 20_000,
   },
 ];

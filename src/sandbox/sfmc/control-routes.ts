@@ -5,6 +5,7 @@ import type { SimContext } from './context.ts';
 import type { DataExtensionDefinition, SfmcFaults } from './types.ts';
 import { DefinitionError, DuplicateDataExtensionError } from './data-extension-store.ts';
 import { FaultError } from './faults.ts';
+import { JOURNEY_STATUSES, type SimJourney } from './journeys.ts';
 
 export function isLoopback(address: string | undefined): boolean {
   return !!address && (address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.'));
@@ -36,6 +37,15 @@ export function registerControlRoutes(app: FastifyInstance, ctx: SimContext): vo
       if (e instanceof DuplicateDataExtensionError) return reply.code(409).send({ message: e.message });
       throw e;
     }
+  });
+
+  app.put<{ Params: { accountId: string }; Body: SimJourney }>('/journeys/:accountId', async (req, reply) => {
+    const j = req.body;
+    if (typeof j?.id !== 'string' || !Number.isInteger(j.version) || !(JOURNEY_STATUSES as readonly string[]).includes(j.status)) {
+      return reply.code(400).send({ message: `a journey needs id, an integer version and a status among ${JOURNEY_STATUSES.join(', ')}` });
+    }
+    ctx.journeys.set(req.params.accountId, { id: j.id, key: j.key ?? j.id, name: j.name ?? j.id, version: j.version, status: j.status, activityIds: j.activityIds ?? [] });
+    return reply.code(204).send();
   });
 
   app.get<{ Params: { accountId: string; key: string } }>('/dataextensions/:accountId/:key/rows', async (req, reply) => {

@@ -1,5 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import { cancelWaiting } from '../../dispatch/cancellation.ts';
 import { listTenants } from '../../store/sql/listTenants.ts';
 import { AddInfobipAccountBody, addInfobipAccount } from '../../tenants/add-infobip-account.ts';
 import { CreateTenantBody, createTenant } from '../../tenants/create-tenant.ts';
@@ -46,4 +48,22 @@ export async function adminRoutes(app: FastifyInstance, ctx: ServerContext): Pro
     const tenant = await ctx.tenants.byId(req.params.id);
     return tenant ? describeTenant(ctx.publicUrl, tenant) : reply.code(404).send({ error: 'not_found' });
   });
+
+  // Cancels a journey version's waiting messages, of one activity or all: whatever the activity's
+  // "keep sending" choice, since the operator asks explicitly. Each cancelled message is reported.
+  app.post<{ Params: { id: string; journeyId: string }; Body: { activityId?: string } | undefined }>(
+    '/tenants/:id/journeys/:journeyId/cancel',
+    { schema: { body: Type.Optional(Type.Object({ activityId: Type.Optional(Type.String({ minLength: 1 })) }, { additionalProperties: false })) } },
+    async (req, reply) => {
+      if (!(await ctx.tenants.byId(req.params.id))) return reply.code(404).send({ error: 'not_found' });
+      const activityId = req.body?.activityId;
+      const cancelled = await cancelWaiting(ctx.store.db, {
+        tenantId: req.params.id,
+        journeyId: req.params.journeyId,
+        ...(activityId ? { activityId } : {}),
+        reason: 'CANCELLED_BY_OPERATOR',
+      });
+      return { cancelledMessages: cancelled.length };
+    },
+  );
 }
