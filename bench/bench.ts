@@ -3,6 +3,7 @@ import { ExecuteBodyPool } from './bodies.ts';
 import { calibrate } from './calibration.ts';
 import type { BenchDialect } from './database.ts';
 import { type EndToEndResult, runEndToEnd } from './end-to-end.ts';
+import { runPacingBench } from './pacing.ts';
 import { installExitHandlers, progress, runCleanups, startNode } from './processes.ts';
 import { readMemory } from './rss.ts';
 import { type BenchSettings, machineInfo, parseSettings, shownSettings } from './settings.ts';
@@ -29,6 +30,11 @@ async function main(): Promise<void> {
   const settings = parseSettings(process.argv.slice(2), process.env);
   progress(`settings ${JSON.stringify(shownSettings(settings))}`);
   const machine = { ...machineInfo(), calibration: calibrate() };
+  if (settings.pacing) {
+    const pacing = await runPacingBench(settings.dialects, settings.postgresUrl);
+    process.stdout.write(`${JSON.stringify({ machine, pacing }, null, 2)}\n`);
+    return;
+  }
   const baselineRuns: Record<string, ThroughputResult[]> = {};
   const results: Record<string, unknown> = {};
   let failed = false;

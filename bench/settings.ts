@@ -11,12 +11,14 @@ export interface BenchSettings {
   rounds: number;
   dialects: BenchDialect[];
   quick: boolean;
+  /** Measure the sending speed limit instead (bench/pacing.ts). */
+  pacing: boolean;
   generator: string;
   /** Not printed: it is where the schemas go, and may carry a password. */
   postgresUrl?: string;
 }
 
-const USAGE = `npm run bench -- [--duration s] [--warmup s] [--contacts n] [--connections n] [--rounds n] [--dialect sqlite|postgres|both] [--quick]
+const USAGE = `npm run bench -- [--duration s] [--warmup s] [--contacts n] [--connections n] [--rounds n] [--dialect sqlite|postgres|both] [--quick] [--pacing]
 PostgreSQL is measured when DATABASE_URL=postgres://… (127.0.0.1 only) is set.`;
 
 /**
@@ -34,6 +36,7 @@ export function parseSettings(argv: string[], env: NodeJS.ProcessEnv): BenchSett
       rounds: { type: 'string' },
       dialect: { type: 'string' },
       quick: { type: 'boolean', default: false },
+      pacing: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -61,6 +64,7 @@ export function parseSettings(argv: string[], env: NodeJS.ProcessEnv): BenchSett
     rounds: Math.round(number('rounds', values.rounds, 1, 1)),
     dialects: dialect === 'both' ? ['sqlite', 'postgres'] : [dialect as BenchDialect],
     quick,
+    pacing: values.pacing === true,
     generator: 'autocannon 9 in the bench process (pipelining 1, keep-alive)',
     ...(postgresUrl ? { postgresUrl } : {}),
   };

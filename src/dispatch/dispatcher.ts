@@ -10,6 +10,7 @@ import { recordDeliveryReports } from '../reports/record-reports.ts';
 import type { Store } from '../store/database.ts';
 import { type ClaimedMessage, claimFlowMessages } from '../store/sql/claimFlowMessages.ts';
 import { claimPacedMessages, type PacedMessage } from '../store/sql/claimPacedMessages.ts';
+import { delayPacingCursor } from '../store/sql/delayPacingCursor.ts';
 import { expireOverdueMessages } from '../store/sql/expireOverdueMessages.ts';
 import { listQueuedFlows } from '../store/sql/listQueuedFlows.ts';
 import { requeueExpiredLeases } from '../store/sql/requeueExpiredLeases.ts';
@@ -34,7 +35,15 @@ const LINGER_FACTOR = 3;
  */
 const PACING_HORIZON_MS = 1000;
 /** Paced messages are handed to requests at most this often: a few ms of slots per request. */
-const RELEASE_TICK_MS = 5;
+const RELEASE_TICK_MS = 10;
+/**
+ * A paced request that starts later than this after its first slot (a long stall) delays the
+ * flow's later slots, here and in the shared cursor, by the excess: catching up would take too
+ * long at CATCH_UP_FACTOR. The pace loses the excess.
+ */
+const PACING_SLACK_MS = 1000;
+/** Late paced messages catch up at most this much faster than their limit (see #releaseDue). */
+const CATCH_UP_FACTOR = 1.035;
 /** How often expired leases are put back and overdue messages expired. */
 const SWEEP_EVERY_MS = 1000;
 /** Flows visited per claim round; more are visited in turns. */
@@ -85,6 +94,10 @@ export class Dispatcher {
   /** Claimed paced messages waiting for their slot, earliest first. */
   #scheduled: PacedMessage[] = [];
   #releaseTimer: NodeJS.Timeout | undefined;
+  /** Release token buckets of paced flows (see #releaseDue). */
+  readonly #releaseBuckets = new Map<string, { tokens: number; at: number }>();
+  /** Sending slots of released paced messages not yet in a request. */
+  readonly #slotOf = new Map<string, number>();
   /** Messages being screened (expiry, quiet hours) on their way to a request. */
   readonly #handingOver = new Set<Promise<void>>();
   /** Speed limit (µs between messages, null: none) per flow. */
@@ -109,6 +122,7 @@ export class Dispatcher {
     await this.#loop.stop();
     clearTimeout(this.#releaseTimer);
     this.#releaseTimer = undefined;
+    this.#slotOf.clear();
     await Promise.allSettled([...this.#handingOver]);
     const unsent = [...this.#scheduled.splice(0).map((p) => p.row), ...this.#waiting.splice(0).flatMap((g) => g.messages.map((m) => m.row))];
     await this.#reschedule(unsent, Date.now(), 'handed back at shutdown');
@@ -218,19 +232,41 @@ export class Dispatcher {
     }, wait);
   }
 
-  /** Hands paced messages whose slot has come to requests. */
+  /**
+   * Hands paced messages whose slot has come to requests. Messages that are late (the event loop
+   * was busy) catch up no faster than CATCH_UP_FACTOR times their limit, so lateness never turns
+   * into a burst.
+   */
   #releaseDue(): void {
     const now = Date.now();
-    let due = 0;
-    while (due < this.#scheduled.length && this.#scheduled[due]!.slotAt <= now) due++;
-    const released = this.#scheduled.splice(0, due);
+    const released: PacedMessage[] = [];
+    const kept: PacedMessage[] = [];
+    for (const p of this.#scheduled) {
+      if (p.slotAt <= now && this.#takeReleaseToken(p.row, now)) released.push(p);
+      else kept.push(p);
+    }
+    this.#scheduled = kept;
     const metrics = this.#o.metrics;
     if (metrics && released.length > 0) {
       const last = released[released.length - 1]!;
       metrics.pacingLag.set({ tenant: last.row.tenant_id, activity: last.row.activity_id }, (now - last.slotAt) / 1000);
     }
+    for (const p of released) this.#slotOf.set(p.row.id, p.slotAt);
     this.#handOver(released.map((p) => p.row));
     this.#armRelease();
+  }
+
+  /** A token bucket per paced flow, filled at CATCH_UP_FACTOR × its limit, holding about one release tick. */
+  #takeReleaseToken(row: ClaimedMessage, now: number): boolean {
+    const perMs = (1000 / row.pace_interval_us!) * CATCH_UP_FACTOR;
+    const capacity = perMs * RELEASE_TICK_MS + 1;
+    const bucket = this.#releaseBuckets.get(row.flow_key) ?? { tokens: capacity, at: now };
+    bucket.tokens = Math.min(capacity, bucket.tokens + (now - bucket.at) * perMs);
+    bucket.at = now;
+    this.#releaseBuckets.set(row.flow_key, bucket);
+    if (bucket.tokens < 1) return false;
+    bucket.tokens -= 1;
+    return true;
   }
 
   /**
@@ -256,6 +292,7 @@ export class Dispatcher {
     this.#waiting.push(...groupForSending(ready, (id) => channelById(id).maxMessagesPerRequest));
     this.#startWaiting();
     if (expired.length + skipped.length + held.size === 0) return;
+    for (const m of [...expired, ...skipped, ...[...held.values()].flat()]) this.#slotOf.delete('row' in m ? m.row.id : m.id);
     const screening: Promise<void> = (async () => {
       for (const [opening, messages] of held) await this.#reschedule(messages, opening, 'waiting for the send window (quiet hours)');
       await this.#refuse(expired, 'expired', 'not sent within its validity period', expiredUnsentReport);
@@ -279,19 +316,70 @@ export class Dispatcher {
 
   #startWaiting(): void {
     while (this.#inFlight.size < this.#o.maxRequestsInFlight) {
-      const index = this.#waiting.findIndex((g) => !this.#busyAccounts.has(g.accountId));
+      // Paced messages go at their slot even while their account has a request out: waiting for it
+      // would make them late, and their pace already bounds the account's traffic.
+      const index = this.#waiting.findIndex((g) => this.#isPaced(g) || !this.#busyAccounts.has(g.accountId));
       if (index < 0) return;
       const [group] = this.#waiting.splice(index, 1) as [SendGroup];
-      this.#busyAccounts.set(group.accountId, Date.now());
+      const paced = this.#isPaced(group);
+      this.#absorbWaiting(group);
+      this.#slipLateFlows(group);
+      if (!paced) this.#busyAccounts.set(group.accountId, Date.now());
       const request: Promise<void> = this.#sendGroup(group)
         .catch((error) => this.#o.log.error({ err: error }, 'sending a group failed; its lease will expire and it is claimed again'))
         .finally(() => {
           this.#inFlight.delete(request);
-          this.#busyAccounts.delete(group.accountId);
+          if (!paced) this.#busyAccounts.delete(group.accountId);
           // Paced groups may wait for this account: they go now, not at the next claim round.
           if (this.#waiting.length > 0) this.#startWaiting();
         });
       this.#inFlight.add(request);
+    }
+  }
+
+  #isPaced(group: SendGroup): boolean {
+    return this.#slotOf.has(group.messages[0]!.row.id);
+  }
+
+  /** See PACING_SLACK_MS: a late paced request pushes its flows' later slots back by the excess. */
+  #slipLateFlows(group: SendGroup): void {
+    if (this.#slotOf.size === 0) return;
+    const now = Date.now();
+    const firstSlot = new Map<string, number>();
+    for (const { row } of group.messages) {
+      const slot = this.#slotOf.get(row.id);
+      if (slot === undefined) continue;
+      this.#slotOf.delete(row.id);
+      firstSlot.set(row.flow_key, Math.min(slot, firstSlot.get(row.flow_key) ?? Infinity));
+    }
+    let slipped = false;
+    for (const [flowKey, slot] of firstSlot) {
+      const excess = now - slot - PACING_SLACK_MS;
+      if (excess <= 0) continue;
+      for (const p of this.#scheduled) if (p.row.flow_key === flowKey) p.slotAt += excess;
+      slipped = true;
+      // Later claims (here and on other instances) start later too, or they would overlap the delayed slots.
+      this.#flowNextSlot.set(flowKey, (this.#flowNextSlot.get(flowKey) ?? 0) + excess);
+      delayPacingCursor(this.#o.store.db, flowKey, excess * 1000).catch((error) => this.#o.log.warn({ err: error }, 'could not delay a pacing cursor'));
+    }
+    if (slipped) this.#scheduled.sort((a, b) => a.slotAt - b.slotAt);
+  }
+
+  /**
+   * Adds to `group` the waiting groups that could travel in the same request, up to the channel's
+   * request size: paced messages released a few ms apart while the account's previous request was
+   * out then go together, so one request at a time per account keeps up with any pace.
+   */
+  #absorbWaiting(group: SendGroup): void {
+    const max = channelById(group.channel).maxMessagesPerRequest;
+    const tracking = JSON.stringify(group.tracking ?? null);
+    for (let i = 0; i < this.#waiting.length && group.messages.length < max; ) {
+      const other = this.#waiting[i]!;
+      const same = other.accountId === group.accountId && other.tenantId === group.tenantId && other.channel === group.channel && other.bulkId === group.bulkId;
+      if (same && JSON.stringify(other.tracking ?? null) === tracking && group.messages.length + other.messages.length <= max) {
+        group.messages.push(...other.messages);
+        this.#waiting.splice(i, 1);
+      } else i++;
     }
   }
 
