@@ -1,6 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { Type } from '@sinclair/typebox';
 import { cancelWaiting } from '../../dispatch/cancellation.ts';
 import { listTenants } from '../../store/sql/listTenants.ts';
 import { AddInfobipAccountBody, addInfobipAccount } from '../../tenants/add-infobip-account.ts';
@@ -51,19 +50,19 @@ export async function adminRoutes(app: FastifyInstance, ctx: ServerContext): Pro
 
   // Cancels a journey version's waiting messages, of one activity or all: whatever the activity's
   // "keep sending" choice, since the operator asks explicitly. Each cancelled message is reported.
-  app.post<{ Params: { id: string; journeyId: string }; Body: { activityId?: string } | undefined }>(
-    '/tenants/:id/journeys/:journeyId/cancel',
-    { schema: { body: Type.Optional(Type.Object({ activityId: Type.Optional(Type.String({ minLength: 1 })) }, { additionalProperties: false })) } },
-    async (req, reply) => {
-      if (!(await ctx.tenants.byId(req.params.id))) return reply.code(404).send({ error: 'not_found' });
-      const activityId = req.body?.activityId;
-      const cancelled = await cancelWaiting(ctx.store.db, {
-        tenantId: req.params.id,
-        journeyId: req.params.journeyId,
-        ...(activityId ? { activityId } : {}),
-        reason: 'CANCELLED_BY_OPERATOR',
-      });
-      return { cancelledMessages: cancelled.length };
-    },
-  );
+  // The body is optional (no activityId: every activity of the version), so it is read here.
+  app.post<{ Params: { id: string; journeyId: string }; Body: unknown }>('/tenants/:id/journeys/:journeyId/cancel', async (req, reply) => {
+    if (!(await ctx.tenants.byId(req.params.id))) return reply.code(404).send({ error: 'not_found' });
+    const activityId = (req.body as { activityId?: unknown } | undefined)?.activityId;
+    if (activityId !== undefined && (typeof activityId !== 'string' || activityId === '')) {
+      return reply.code(400).send({ error: 'invalid_request', field: 'activityId', message: 'activityId must be the activity id (execute activityId, lifecycle activityObjectID)' });
+    }
+    const cancelled = await cancelWaiting(ctx.store.db, {
+      tenantId: req.params.id,
+      journeyId: req.params.journeyId,
+      ...(activityId ? { activityId } : {}),
+      reason: 'CANCELLED_BY_OPERATOR',
+    });
+    return { cancelledMessages: cancelled.length };
+  });
 }
