@@ -5,7 +5,7 @@ import type { Database } from '../schema.ts';
 export async function selectWaitingMessage(db: Kysely<Database>, tenantId: string, id: string) {
   return db
     .selectFrom('messages')
-    .select(['id', 'state', 'flow_key', 'pace_interval_us', 'next_attempt_at'])
+    .select(['id', 'state', 'flow_key', 'pace_interval_us', 'next_attempt_at', 'destination', 'payload'])
     .where('tenant_id', '=', tenantId)
     .where('id', '=', id)
     .where('state', 'in', ['queued', 'sending'])
