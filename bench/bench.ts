@@ -3,6 +3,7 @@ import { ExecuteBodyPool } from './bodies.ts';
 import { calibrate } from './calibration.ts';
 import type { BenchDialect } from './database.ts';
 import { type EndToEndResult, runEndToEnd } from './end-to-end.ts';
+import { runFairnessBench } from './fairness.ts';
 import { runPacingBench } from './pacing.ts';
 import { installExitHandlers, progress, runCleanups, startNode } from './processes.ts';
 import { readMemory } from './rss.ts';
@@ -33,6 +34,11 @@ async function main(): Promise<void> {
   if (settings.pacing) {
     const pacing = await runPacingBench(settings.dialects, settings.postgresUrl);
     process.stdout.write(`${JSON.stringify({ machine, pacing }, null, 2)}\n`);
+    return;
+  }
+  if (settings.fairness) {
+    const fairness = await runFairnessBench(settings.dialects, settings.postgresUrl);
+    process.stdout.write(`${JSON.stringify({ machine, fairness }, null, 2)}\n`);
     return;
   }
   const baselineRuns: Record<string, ThroughputResult[]> = {};

@@ -81,10 +81,10 @@ async function pacedRun(dialect: BenchDialect, instances: number, postgresUrl: s
   }
 }
 
-type SimMessage = { messageId: string; firstReceivedAt: string; webhookUrl?: string };
+export type SimMessage = { messageId: string; firstReceivedAt: string; webhookUrl?: string };
 
 /** The simulator's record of every message in `ids`, once all have arrived (polled once a second). */
-async function allArrived(infobipUrl: string, ids: string[], timeoutMs: number): Promise<Map<string, SimMessage>> {
+export async function allArrived(infobipUrl: string, ids: string[], timeoutMs: number): Promise<Map<string, SimMessage>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const stats = (await (await fetch(`${infobipUrl}/__sim/stats`)).json()) as { uniqueMessageIds: number };
@@ -151,7 +151,7 @@ async function executeBacklog(tenant: Omit<SandboxInfo, 'databaseUrl'>, journeyI
   return ids;
 }
 
-async function startConnector(database: { url: string; dataDir: string }, shared: { adminToken: string; masterKey: string }, workers: boolean): Promise<{ child: NodeChild; publicUrl: string }> {
+export async function startConnector(database: { url: string; dataDir: string }, shared: { adminToken: string; masterKey: string }, workers: boolean): Promise<{ child: NodeChild; publicUrl: string }> {
   const port = await freePort(HOST);
   const publicUrl = `http://${HOST}:${port}`;
   const child = startNode(`connector-${port}`, 'src/main.ts', {

@@ -13,12 +13,14 @@ export interface BenchSettings {
   quick: boolean;
   /** Measure the sending speed limit instead (bench/pacing.ts). */
   pacing: boolean;
+  /** Measure fair claiming instead (bench/fairness.ts). */
+  fairness: boolean;
   generator: string;
   /** Not printed: it is where the schemas go, and may carry a password. */
   postgresUrl?: string;
 }
 
-const USAGE = `npm run bench -- [--duration s] [--warmup s] [--contacts n] [--connections n] [--rounds n] [--dialect sqlite|postgres|both] [--quick] [--pacing]
+const USAGE = `npm run bench -- [--duration s] [--warmup s] [--contacts n] [--connections n] [--rounds n] [--dialect sqlite|postgres|both] [--quick] [--pacing] [--fairness]
 PostgreSQL is measured when DATABASE_URL=postgres://… (127.0.0.1 only) is set.`;
 
 /**
@@ -37,6 +39,7 @@ export function parseSettings(argv: string[], env: NodeJS.ProcessEnv): BenchSett
       dialect: { type: 'string' },
       quick: { type: 'boolean', default: false },
       pacing: { type: 'boolean', default: false },
+      fairness: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -65,6 +68,7 @@ export function parseSettings(argv: string[], env: NodeJS.ProcessEnv): BenchSett
     dialects: dialect === 'both' ? ['sqlite', 'postgres'] : [dialect as BenchDialect],
     quick,
     pacing: values.pacing === true,
+    fairness: values.fairness === true,
     generator: 'autocannon 9 in the bench process (pipelining 1, keep-alive)',
     ...(postgresUrl ? { postgresUrl } : {}),
   };
