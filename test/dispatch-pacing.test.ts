@@ -5,14 +5,18 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { cancelWaiting } from '../src/dispatch/cancellation.ts';
+import { Dispatcher } from '../src/dispatch/dispatcher.ts';
+import { SfmcClient } from '../src/sfmc/client.ts';
+import { openStore, type Store } from '../src/store/database.ts';
+import { webhookUrls } from '../src/tenants/describe-tenant.ts';
 import { paceIntervalUs } from '../src/dispatch/dispatch-columns.ts';
 import type { Sandbox } from '../src/sandbox/sandbox.ts';
 import { loadExample } from '../src/sandbox/journey-builder.ts';
 import { testDialects } from './helpers/databases.ts';
 import { eventually } from './helpers/eventually.ts';
-import { contacts, demoTenant, messagesById, reportsActivity, sleep, type TestTenant, uniquePrefix } from './helpers/flow.ts';
+import { contacts, demoTenant, messagesById, reportsActivity, sleep, tally, type TestTenant, uniquePrefix } from './helpers/flow.ts';
 import { arrivals, burstLimit, executePaced, largestWindow, pacedActivity } from './helpers/pacing.ts';
-import { startTestSandbox } from './helpers/sandbox.ts';
+import { silentLog, startTestSandbox } from './helpers/sandbox.ts';
 
 describe('the sms-speed-limit example', () => {
   test('limits an SMS activity to 1,200 messages per minute, on the journey version and activity of the other examples', () => {
@@ -111,3 +115,54 @@ for (const dialect of testDialects) {
     });
   });
 }
+
+describe('sending speed limit, three instances on one PostgreSQL', { skip: !testDialects.includes('postgres') && 'PostgreSQL only' }, () => {
+  let sandbox: Sandbox;
+  let tenant: TestTenant;
+  /** Two more instances: their own store (pool) and dispatcher on the sandbox's database. */
+  const others: { store: Store; dispatcher: Dispatcher }[] = [];
+
+  before(async () => {
+    sandbox = await startTestSandbox('postgres', { outcomes: { delivered: 1, undeliverable: 0, expired: 0, rejected: 0 } });
+    tenant = await demoTenant(sandbox);
+    const origin = new URL(sandbox.info.adminUrl).origin;
+    for (const instance of [1, 2]) {
+      const store = await openStore(sandbox.info.databaseUrl);
+      const dispatcher = new Dispatcher({
+        store,
+        tenants: sandbox.connector.tenants,
+        sfmc: new SfmcClient(),
+        log: silentLog,
+        idleMs: 20,
+        // Each instance asks for reports at its own URL: that tells which instance sent a message.
+        webhookUrls: (t) => {
+          const urls = webhookUrls(origin, t);
+          return { deliveryReports: `${urls.deliveryReports}?instance=${instance}`, seenReports: urls.seenReports };
+        },
+      });
+      others.push({ store, dispatcher });
+    }
+  });
+  after(async () => {
+    for (const o of others) {
+      await o.dispatcher.stop();
+      await o.store.close();
+    }
+    await sandbox.close();
+  });
+
+  test('together they keep one limit: every message once, no second above it, all three sending', async () => {
+    await sandbox.connector.dispatcher.stop();
+    const activity = pacedActivity(1200);
+    const ids = await executePaced(tenant, activity, contacts(uniquePrefix('three'), 80, 0));
+    sandbox.connector.dispatcher.start();
+    for (const o of others) o.dispatcher.start();
+    const times = await arrivals(sandbox.infobip, ids);
+    assert.ok(times[times.length - 1]! - times[0]! >= 79 * 50 * 0.95, `80 messages in ${times[times.length - 1]! - times[0]!} ms (4 s at the limit)`);
+    assert.ok(largestWindow(times) <= burstLimit(20), `largest 1-second window ${largestWindow(times)} (limit 20/s)`);
+    const sent = sandbox.infobip.sentMessages();
+    const byInstance = tally(ids.map((id) => new URL(sent.get(id)!.webhookUrl!).searchParams.get('instance') ?? '0'));
+    assert.equal(byInstance.size, 3, `messages per instance: ${JSON.stringify([...byInstance])}`);
+    assert.equal(sandbox.infobip.stats().duplicateMessageIds, 0);
+  });
+});
