@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { loadavg } from 'node:os';
 import { ExecuteSigner, fillExample, loadExample, postExecute } from '../src/sandbox/journey-builder.ts';
 import { createDemoTenant, freePort, type SandboxInfo } from '../src/sandbox/sandbox.ts';
 import { type BenchDialect, createBenchDatabase } from './database.ts';
@@ -73,7 +74,8 @@ async function pacedRun(dialect: BenchDialect, instances: number, postgresUrl: s
       perInstance[port] = (perInstance[port] ?? 0) + 1;
     }
     const stats = (await (await fetch(`${simulators.endpoints.infobip.baseUrl}/__sim/stats`)).json()) as { duplicateMessageIds: number };
-    return { runs, messagesSentPerInstance: perInstance, duplicateMessageIds: stats.duplicateMessageIds };
+    // The machine's load during the run: on a shared machine, other processes' CPU use delays timers.
+    return { runs, messagesSentPerInstance: perInstance, duplicateMessageIds: stats.duplicateMessageIds, loadAverageAfterRun: loadavg().map((x) => Math.round(x * 100) / 100) };
   } finally {
     await Promise.all(connectors.map((c) => c.stop()));
     await simulators.child.stop();

@@ -97,7 +97,9 @@ export class Dispatcher {
   /** Release token buckets of paced flows (see #releaseDue). */
   readonly #releaseBuckets = new Map<string, { tokens: number; at: number }>();
   /** Sending slots of released paced messages not yet in a request. */
-  readonly #slotOf = new Map<string, number>();
+  readonly #slotOf = new Map<string, { slot: number; flowKey: string }>();
+  /** Per paced flow, the latest slot whose lateness was already answered by delaying the flow. */
+  readonly #slippedThrough = new Map<string, number>();
   /** Messages being screened (expiry, quiet hours) on their way to a request. */
   readonly #handingOver = new Set<Promise<void>>();
   /** Speed limit (µs between messages, null: none) per flow. */
@@ -194,6 +196,8 @@ export class Dispatcher {
     if (this.#flowPace.size >= MAX_REMEMBERED_FLOWS) {
       this.#flowPace.clear();
       this.#flowNextSlot.clear();
+      this.#slippedThrough.clear();
+      this.#releaseBuckets.clear();
     }
     this.#flowPace.set(flowKey, intervalUs);
     return intervalUs;
@@ -251,7 +255,7 @@ export class Dispatcher {
       const last = released[released.length - 1]!;
       metrics.pacingLag.set({ tenant: last.row.tenant_id, activity: last.row.activity_id }, (now - last.slotAt) / 1000);
     }
-    for (const p of released) this.#slotOf.set(p.row.id, p.slotAt);
+    for (const p of released) this.#slotOf.set(p.row.id, { slot: p.slotAt, flowKey: p.row.flow_key });
     this.#handOver(released.map((p) => p.row));
     this.#armRelease();
   }
@@ -347,7 +351,7 @@ export class Dispatcher {
     const now = Date.now();
     const firstSlot = new Map<string, number>();
     for (const { row } of group.messages) {
-      const slot = this.#slotOf.get(row.id);
+      const slot = this.#slotOf.get(row.id)?.slot;
       if (slot === undefined) continue;
       this.#slotOf.delete(row.id);
       firstSlot.set(row.flow_key, Math.min(slot, firstSlot.get(row.flow_key) ?? Infinity));
@@ -355,7 +359,11 @@ export class Dispatcher {
     let slipped = false;
     for (const [flowKey, slot] of firstSlot) {
       const excess = now - slot - PACING_SLACK_MS;
-      if (excess <= 0) continue;
+      // Messages released before the last delay are late by it already: one delay answers them all.
+      if (excess <= 0 || slot <= (this.#slippedThrough.get(flowKey) ?? -Infinity)) continue;
+      let lastReleased = slot;
+      for (const { slot: s, flowKey: f } of this.#slotOf.values()) if (f === flowKey) lastReleased = Math.max(lastReleased, s);
+      this.#slippedThrough.set(flowKey, lastReleased);
       for (const p of this.#scheduled) if (p.row.flow_key === flowKey) p.slotAt += excess;
       slipped = true;
       // Later claims (here and on other instances) start later too, or they would overlap the delayed slots.
