@@ -86,9 +86,10 @@ export class Dispatcher {
   /** Claimed groups waiting for a free slot. */
   readonly #waiting: SendGroup[] = [];
   /**
-   * Infobip accounts with a request under way. One request per account at a time: a 429 or an
-   * outage then stops that account's traffic at once (no request already racing behind it),
-   * batches grow while a request is out, and accounts share the slots fairly.
+   * Infobip accounts with an unpaced request under way, and since when. One such request per
+   * account at a time: a 429 or an outage then stops that account's traffic at once (no request
+   * already racing behind it), batches grow while a request is out, and accounts share the slots
+   * fairly. Paced requests are bounded by their pace instead.
    */
   readonly #busyAccounts = new Map<string, number>();
   /** Claimed paced messages waiting for their slot, earliest first. */
