@@ -181,6 +181,8 @@ export class Dispatcher {
       } else {
         const paced = await claimPacedMessages(db, dialect, { ...claim, excludeAccountIds: stuck, limit: this.#o.claimLimit, intervalUs, horizonMs: PACING_HORIZON_MS });
         this.#flowNextSlot.set(flowKey, paced.nextSlotAt);
+        // Loaded (and cached) now, so the first slot does not wait for it.
+        if (paced.messages.length > 0) void this.#o.tenants.byId(paced.messages[0]!.row.tenant_id).catch(() => undefined);
         this.#schedule(paced.messages);
       }
     }
