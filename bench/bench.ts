@@ -3,6 +3,8 @@ import { ExecuteBodyPool } from './bodies.ts';
 import { calibrate } from './calibration.ts';
 import type { BenchDialect } from './database.ts';
 import { type EndToEndResult, runEndToEnd } from './end-to-end.ts';
+import { runFairnessBench } from './fairness.ts';
+import { runPacingBench } from './pacing.ts';
 import { installExitHandlers, progress, runCleanups, startNode } from './processes.ts';
 import { runReportsLookup } from './reports-lookup.ts';
 import { runSoak, type SoakOptions } from './soak.ts';
@@ -49,6 +51,16 @@ async function main(): Promise<void> {
   }
   progress(`settings ${JSON.stringify(shownSettings(settings))}`);
   const machine = { ...machineInfo(), calibration: calibrate() };
+  if (settings.pacing) {
+    const pacing = await runPacingBench(settings.dialects, settings.postgresUrl);
+    process.stdout.write(`${JSON.stringify({ machine, pacing }, null, 2)}\n`);
+    return;
+  }
+  if (settings.fairness) {
+    const fairness = await runFairnessBench(settings.dialects, settings.postgresUrl);
+    process.stdout.write(`${JSON.stringify({ machine, fairness }, null, 2)}\n`);
+    return;
+  }
   const baselineRuns: Record<string, ThroughputResult[]> = {};
   const results: Record<string, unknown> = {};
   let failed = false;

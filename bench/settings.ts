@@ -14,11 +14,15 @@ export interface BenchSettings {
   quick: boolean;
   /** Throughput runs' load generator; the end-to-end runs always use autocannon (they read every answer). */
   generator: 'wrk' | 'autocannon';
+  /** Measure the sending speed limit instead (bench/pacing.ts). */
+  pacing: boolean;
+  /** Measure fair claiming instead (bench/fairness.ts). */
+  fairness: boolean;
   /** Not printed: it is where the schemas go, and may carry a password. */
   postgresUrl?: string;
 }
 
-const USAGE = `npm run bench -- [--duration s] [--warmup s] [--contacts n] [--connections n] [--rounds n] [--dialect sqlite|postgres|both] [--generator wrk|autocannon] [--quick]
+const USAGE = `npm run bench -- [--duration s] [--warmup s] [--contacts n] [--connections n] [--rounds n] [--dialect sqlite|postgres|both] [--generator wrk|autocannon] [--quick] [--pacing] [--fairness] [--reports-lookup] [--soak [--minutes n] [--rate n]]
 PostgreSQL is measured when DATABASE_URL=postgres://… (127.0.0.1 only) is set.`;
 
 /**
@@ -37,6 +41,8 @@ export function parseSettings(argv: string[], env: NodeJS.ProcessEnv): BenchSett
       dialect: { type: 'string' },
       quick: { type: 'boolean', default: false },
       generator: { type: 'string' },
+      pacing: { type: 'boolean', default: false },
+      fairness: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -65,6 +71,8 @@ export function parseSettings(argv: string[], env: NodeJS.ProcessEnv): BenchSett
     dialects: dialect === 'both' ? ['sqlite', 'postgres'] : [dialect as BenchDialect],
     quick,
     generator: chooseGenerator(values.generator),
+    pacing: values.pacing === true,
+    fairness: values.fairness === true,
     ...(postgresUrl ? { postgresUrl } : {}),
   };
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createDemoTenant, freePort, type SandboxInfo } from '../src/sandbox/sandbox.ts';
+import { createDemoTenant, freePort, type DemoTenant } from '../src/sandbox/sandbox.ts';
 import { type BenchDialect, createBenchDatabase } from './database.ts';
 import { type NodeChild, progress, startNode, waitFor } from './processes.ts';
 import { RssSampler } from './rss.ts';
@@ -10,7 +10,7 @@ export interface Stack {
   dialect: BenchDialect;
   simulators: SimulatorsProcess;
   connector: NodeChild;
-  tenant: Omit<SandboxInfo, 'databaseUrl' | 'journeyBuilderUrl'>;
+  tenant: DemoTenant;
   /** Samples the connector's RSS for the life of the stack. */
   rss: RssSampler;
   /** Stops both processes and drops the store; answers what the connector logged (warn and up). */

@@ -4,7 +4,7 @@ import pg from 'pg';
 import { type BenchDatabase, type BenchDialect, createBenchDatabase } from '../bench/database.ts';
 import { type NodeChild, progress, sleep, startNode, waitFor } from '../bench/processes.ts';
 import { type SimulatorsProcess, startSimulatorsProcess } from '../bench/simulators.ts';
-import { createDemoTenant, freePort, type SandboxInfo } from '../src/sandbox/sandbox.ts';
+import { createDemoTenant, freePort, type DemoTenant } from '../src/sandbox/sandbox.ts';
 import { TcpProxy } from './tcp-proxy.ts';
 
 const HOST = '127.0.0.1';
@@ -41,7 +41,7 @@ export class ChaosRig {
   readonly database: BenchDatabase;
   readonly proxy: TcpProxy | undefined;
   /** Set once the first instance is up: the tenant is created through its admin API. */
-  tenant!: Omit<SandboxInfo, 'databaseUrl' | 'journeyBuilderUrl'>;
+  tenant!: DemoTenant;
   readonly #instances: Instance[];
   readonly #env: NodeJS.ProcessEnv;
   /** Log counts of instances already killed (a restarted instance is a new child). */

@@ -10,6 +10,8 @@ export interface ConnectorConfig {
   databaseUrl: string;
   dataDir: string;
   adminToken: string | undefined;
+  /** Bearer token /metrics asks for; unset, /metrics is open (keep it off public networks). */
+  metricsToken?: string | undefined;
   masterKey: string | undefined;
   /** Comma-separated keys sealed with before a rotation: they open, never seal (SECURITY.md). */
   previousMasterKeys?: string;
@@ -38,6 +40,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ConnectorCo
     databaseUrl: env.DATABASE_URL ?? join(dataDir, 'mc-relay.sqlite'),
     dataDir,
     adminToken: env.MC_RELAY_ADMIN_TOKEN || undefined,
+    metricsToken: env.MC_RELAY_METRICS_TOKEN || undefined,
     masterKey: env.MC_RELAY_MASTER_KEY || undefined,
     previousMasterKeys: env.MC_RELAY_PREVIOUS_MASTER_KEYS || undefined,
     allowPrivateUrls: env.MC_RELAY_ALLOW_PRIVATE_URLS === 'true',

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { ConnectorConfig } from './config.ts';
 import { Dispatcher } from './dispatch/dispatcher.ts';
 import { OutboxWriter } from './dispatch/outbox-writer.ts';
+import { Metrics } from './metrics/metrics.ts';
 import { JourneyEventWorker } from './reports/journey-events.ts';
 import { SuppressionList } from './reports/suppression-list.ts';
 import { WritebackWorker } from './reports/writeback.ts';
@@ -37,12 +38,14 @@ export interface ConnectorTuning {
 /** Wires the store, tenants, execute path, dispatcher, write-back and HTTP routes together. */
 export async function createConnector(config: ConnectorConfig, log: Logger, tuning: ConnectorTuning = {}): Promise<Connector> {
   const { store, box, tenants } = await openTenantStore(config);
-  const { dispatcher, writeback, journeyEvents } = createBackgroundWorkers(config, store, tenants, log, tuning);
+  // Queue depth is read from the store here; the background thread's series are merged in at scrape.
+  const metrics = new Metrics(store);
+  const { dispatcher, writeback, journeyEvents } = createBackgroundWorkers(config, store, tenants, log, tuning, metrics);
   // The loops run here (inline: tests, the sandbox) or on a thread of their own (`npm start`).
   const thread = config.workers && config.workerThread ? new BackgroundThread(config, tuning, log) : undefined;
   if (thread) tenants.onForget((id) => thread.forget(id));
   const suppressions = new SuppressionList(store.db, log.child({ component: 'suppressions' }));
-  const outbox = new OutboxWriter(store.db, thread ? () => thread.wake() : () => dispatcher.wake());
+  const outbox = new OutboxWriter(store.db, thread ? () => thread.wake('dispatcher') : () => dispatcher.wake());
   const app = buildServer(
     {
       store,
@@ -51,9 +54,13 @@ export async function createConnector(config: ConnectorConfig, log: Logger, tuni
       outbox,
       publicUrl: config.publicUrl,
       adminToken: config.adminToken,
+      metrics,
+      metricsToken: config.metricsToken,
+      backgroundMetrics: thread ? () => thread.metrics() : undefined,
+      sfmc: new SfmcClient(),
       allowPrivateUrls: config.allowPrivateUrls,
       reportsStored: () => undefined,
-      journeyEventsQueued: () => journeyEvents.wake(),
+      journeyEventsQueued: thread ? () => thread.wake('journeyEvents') : () => journeyEvents.wake(),
       suppressions,
     },
     log,
@@ -113,12 +120,14 @@ export function createBackgroundWorkers(
   tenants: TenantDirectory,
   log: Logger,
   tuning: ConnectorTuning,
+  metrics: Metrics,
 ): BackgroundWorkers {
   const sfmc = new SfmcClient();
   const dispatcher = new Dispatcher({
     store,
     tenants,
     sfmc,
+    metrics,
     log: log.child({ component: 'dispatcher' }),
     webhookUrls: (tenant) => webhookUrls(config.publicUrl, tenant),
     ...(tuning.dispatcherIdleMs !== undefined ? { idleMs: tuning.dispatcherIdleMs } : {}),

@@ -9,7 +9,7 @@ import { startTestSandbox } from './helpers/sandbox.ts';
 /** What Journey Builder reads from config.json (custom-activity-config.md), per activity. */
 const expectations = [
   { activity: 'message', outArguments: ['messageId', 'messageStatus'] },
-  { activity: 'reports', outArguments: ['statusName', 'statusGroupName', 'errorName', 'doneAt', 'sentAt', 'seenAt', 'notificationType', 'url', 'replyText', 'replyType', 'receivedAt'] },
+  { activity: 'reports', outArguments: ['statusName', 'statusGroupName', 'errorName', 'doneAt', 'sentAt', 'seenAt', 'plannedAt', 'notificationType', 'url', 'replyText', 'replyType', 'receivedAt'] },
 ] as const;
 
 const lifecycleCalls = ['save', 'validate', 'publish', 'stop', 'unpublish'] as const;

@@ -9,7 +9,7 @@ import { eventually } from './helpers/eventually.ts';
 import { addTenant, contacts, demoTenant, executeAll, messagesById, reportsActivity, reportsById, type TestTenant, uniquePrefix } from './helpers/flow.ts';
 import { startTestSandbox } from './helpers/sandbox.ts';
 
-const FIELDS = ['doneAt', 'errorName', 'seenAt', 'sentAt', 'statusGroupName', 'statusName'];
+const FIELDS = ['doneAt', 'errorName', 'plannedAt', 'seenAt', 'sentAt', 'statusGroupName', 'statusName'];
 const NOTHING = Object.fromEntries(FIELDS.map((f) => [f, 'NOT_AVAILABLE']));
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 

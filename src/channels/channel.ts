@@ -1,5 +1,6 @@
 import type { ProviderStatus } from '../infobip/send.ts';
 import type { ActivityArguments } from '../journey/activity-arguments.ts';
+import type { SendWindow } from '../journey/activity-options.ts';
 import type { UrlTracking } from '../journey/url-tracking.ts';
 
 /** Which of the tenant's configured sender lists a channel draws its default sender from. */
@@ -69,6 +70,12 @@ export interface StoredPayload {
   speedLimit?: SpeedLimit;
   /** The guide's "Trigger Event on Response": replies fire this journey event (two-way journeys). */
   triggerEvent?: { eventDefinitionKey: string };
+  /** Quiet hours in the recipient's local time (dispatch holds or skips messages outside them). */
+  sendWindow?: SendWindow;
+  /** Minutes within which the message must be sent, or it is expired (dispatch/dispatch-columns.ts). */
+  validityPeriod?: number;
+  /** What stopping the journey version does to the message while it waits. */
+  onJourneyStop?: 'cancel' | 'keepSending';
 }
 
 export interface SpeedLimit {

@@ -4,21 +4,52 @@ import { channel as channelById } from '../channels/registry.ts';
 import type { OutboundMessage } from '../channels/channel.ts';
 import { backoffMs } from '../http/retry.ts';
 import { type SendOutcome, sendToInfobip } from '../infobip/send.ts';
-import { dataExtensionRowMissingReport, rejectedByInfobipReport } from '../reports/connector-reports.ts';
+import type { Metrics } from '../metrics/metrics.ts';
+import { dataExtensionRowMissingReport, expiredUnsentReport, quietHoursSkippedReport, rejectedByInfobipReport } from '../reports/connector-reports.ts';
 import { recordDeliveryReports } from '../reports/record-reports.ts';
 import type { Store } from '../store/database.ts';
-import { type ClaimedMessage, claimDueMessages } from '../store/sql/claimDueMessages.ts';
+import { type ClaimedMessage, claimFlowMessages } from '../store/sql/claimFlowMessages.ts';
+import { claimPacedMessages, type PacedMessage } from '../store/sql/claimPacedMessages.ts';
+import { delayPacingCursor } from '../store/sql/delayPacingCursor.ts';
+import { expireOverdueMessages } from '../store/sql/expireOverdueMessages.ts';
+import { listQueuedFlows } from '../store/sql/listQueuedFlows.ts';
+import { requeueExpiredLeases } from '../store/sql/requeueExpiredLeases.ts';
+import { selectFlowPace } from '../store/sql/selectFlowPace.ts';
 import { updateClaimedMessages } from '../store/sql/updateClaimedMessages.ts';
+import type { DeliveryReport } from '../reports/report.ts';
 import type { Tenant } from '../tenants/tenant.ts';
 import type { TenantDirectory } from '../tenants/tenant-directory.ts';
 import type { SfmcClient } from '../sfmc/client.ts';
 import { PollingLoop } from '../workers/polling-loop.ts';
 import { fillFromDataExtensions, type MergeOutcome } from './data-extension-merge.ts';
-import { groupForSending, type PreparedMessage, type SendGroup } from './send-groups.ts';
+import { recordInChunks } from './cancellation.ts';
+import { groupForSending, type PreparedMessage, prepareMessages, type SendGroup } from './send-groups.ts';
+import { nextOpening } from './send-window.ts';
 
 /** A claim this small means messages trickle in; the next claim waits LINGER_FACTOR × idleMs. */
 const FULL_ENOUGH = 100;
 const LINGER_FACTOR = 3;
+/**
+ * Paced flows take sending slots at most this far ahead: short enough that a restart or a stop
+ * wastes little of the pace, long enough that the claim loop (every idleMs) always keeps ahead.
+ */
+const PACING_HORIZON_MS = 1000;
+/** Paced messages are handed to requests at most this often: a few ms of slots per request. */
+const RELEASE_TICK_MS = 10;
+/**
+ * A paced request that starts later than this after its first slot (a long stall) delays the
+ * flow's later slots, here and in the shared cursor, by the excess: catching up would take too
+ * long at CATCH_UP_FACTOR. The pace loses the excess.
+ */
+const PACING_SLACK_MS = 1000;
+/** Late paced messages catch up at most this much faster than their limit (see #releaseDue). */
+const CATCH_UP_FACTOR = 1.035;
+/** How often expired leases are put back and overdue messages expired. */
+const SWEEP_EVERY_MS = 1000;
+/** Flows visited per claim round; more are visited in turns. */
+const MAX_FLOWS_PER_ROUND = 200;
+/** Flow speed limits remembered (a version's activity settings never change). */
+const MAX_REMEMBERED_FLOWS = 10_000;
 
 export interface DispatcherOptions {
   store: Store;
@@ -33,15 +64,18 @@ export interface DispatcherOptions {
   idleMs?: number;
   leaseMs?: number;
   maxRequestsInFlight?: number;
+  metrics?: Metrics | undefined;
 }
 
 /**
- * Sends stored messages: claims due rows under a lease, groups them into as few Infobip requests
- * as the API allows, records each outcome, retries what can be retried (honouring Retry-After and
- * pausing only the account that was throttled) and turns refusals into reports.
+ * Sends stored messages: claims due rows under a lease, fairly across flows (tenant, journey
+ * version, activity), paced flows at their sending speed limit; groups them into as few Infobip
+ * requests as the API allows, records each outcome, retries what can be retried (honouring
+ * Retry-After and pausing only the account that was throttled) and turns refusals, expiries and
+ * quiet-hours skips into reports.
  */
 export class Dispatcher {
-  readonly #o: Required<DispatcherOptions>;
+  readonly #o: Required<Omit<DispatcherOptions, 'metrics'>> & { metrics: Metrics | undefined };
   readonly #owner = randomUUID();
   readonly #accountPausedUntil = new Map<string, number>();
   readonly #loop: PollingLoop;
@@ -52,14 +86,33 @@ export class Dispatcher {
   /** Claimed groups waiting for a free slot. */
   readonly #waiting: SendGroup[] = [];
   /**
-   * Infobip accounts with a request under way. One request per account at a time: a 429 or an
-   * outage then stops that account's traffic at once (no request already racing behind it),
-   * batches grow while a request is out, and accounts share the slots fairly.
+   * Infobip accounts with an unpaced request under way, and since when. One such request per
+   * account at a time: a 429 or an outage then stops that account's traffic at once (no request
+   * already racing behind it), batches grow while a request is out, and accounts share the slots
+   * fairly. Paced requests are bounded by their pace instead.
    */
-  readonly #busyAccounts = new Set<string>();
+  readonly #busyAccounts = new Map<string, number>();
+  /** Claimed paced messages waiting for their slot, earliest first. */
+  #scheduled: PacedMessage[] = [];
+  #releaseTimer: NodeJS.Timeout | undefined;
+  /** Release token buckets of paced flows (see #releaseDue). */
+  readonly #releaseBuckets = new Map<string, { tokens: number; at: number }>();
+  /** Sending slots of released paced messages not yet in a request. */
+  readonly #slotOf = new Map<string, { slot: number; flowKey: string }>();
+  /** Per paced flow, the latest slot whose lateness was already answered by delaying the flow. */
+  readonly #slippedThrough = new Map<string, number>();
+  /** Messages being screened (expiry, quiet hours) on their way to a request. */
+  readonly #handingOver = new Set<Promise<void>>();
+  /** Speed limit (µs between messages, null: none) per flow. */
+  readonly #flowPace = new Map<string, number | null>();
+  /** Paced flows whose next free slot lies beyond the horizon: not claimed before then. */
+  readonly #flowNextSlot = new Map<string, number>();
+  /** The last flow visited when the list was cut at MAX_FLOWS_PER_ROUND; the next round goes on after it. */
+  #flowsAfter = '';
+  #lastSweep = 0;
 
   constructor(options: DispatcherOptions) {
-    this.#o = { claimLimit: 2000, idleMs: 100, leaseMs: 120_000, maxRequestsInFlight: 8, ...options };
+    this.#o = { claimLimit: 2000, idleMs: 100, leaseMs: 120_000, maxRequestsInFlight: 8, metrics: undefined, ...options };
     this.#loop = new PollingLoop('dispatch', this.#o.idleMs, () => this.#dispatchOnce(), this.#o.log);
   }
 
@@ -70,7 +123,11 @@ export class Dispatcher {
   /** Stops claiming, hands back what waits unsent, lets in-flight requests finish and record their outcome. */
   async stop(): Promise<void> {
     await this.#loop.stop();
-    const unsent = this.#waiting.splice(0).flatMap((g) => g.messages.map((m) => m.row));
+    clearTimeout(this.#releaseTimer);
+    this.#releaseTimer = undefined;
+    this.#slotOf.clear();
+    await Promise.allSettled([...this.#handingOver]);
+    const unsent = [...this.#scheduled.splice(0).map((p) => p.row), ...this.#waiting.splice(0).flatMap((g) => g.messages.map((m) => m.row))];
     await this.#reschedule(unsent, Date.now(), 'handed back at shutdown');
     await Promise.allSettled([...this.#inFlight]);
   }
@@ -87,9 +144,11 @@ export class Dispatcher {
 
   /**
    * One round: start what waits for a free slot; when every slot is taken, wait for one;
-   * otherwise claim, leaving out the accounts already being sent for, and start the requests the
-   * claim needs. A slow or hung account thus holds one slot and its own messages, never the
-   * others', and its later messages stay unleased in the store. Answers whether to go on at once.
+   * otherwise claim flow by flow, leaving out the accounts already being sent for, and start the
+   * requests the claim needs. Unlimited flows share the claim evenly, so a tenant's huge backlog
+   * takes its share and no more; paced flows take the slots of the next PACING_HORIZON_MS. A slow
+   * or hung account holds one slot and its own messages, never the others', and its later messages
+   * stay unleased in the store. Answers whether to go on at once.
    */
   async #dispatchOnce(): Promise<boolean | number> {
     this.#startWaiting();
@@ -97,36 +156,241 @@ export class Dispatcher {
       await Promise.race(this.#inFlight);
       return true;
     }
+    await this.#sweep();
+    const { db, dialect } = this.#o.store;
     // Accounts with a request out (or a group waiting for one) are left out of the claim.
-    const busy = new Set([...this.#busyAccounts, ...this.#waiting.map((g) => g.accountId)]);
-    const claimed = await claimDueMessages(this.#o.store.db, this.#o.store.dialect, {
-      owner: this.#owner,
-      now: Date.now(),
-      leaseMs: this.#o.leaseMs,
-      limit: this.#o.claimLimit,
-      excludeAccountIds: [...busy],
-    });
-    this.#lastClaimed = claimed.length;
-    this.#waiting.push(...groupForSending(claimed, (id) => channelById(id).maxMessagesPerRequest));
-    this.#startWaiting();
-    if (claimed.length >= this.#o.claimLimit) return true;
+    const busy = [...new Set([...this.#busyAccounts.keys(), ...this.#waiting.map((g) => g.accountId)])];
+    // Paced flows are bounded by their slots, and leaving out an account with a request out would
+    // lose slots: only a hung or throttled account is left out of them.
+    const stuck = [...this.#busyAccounts].filter(([, since]) => since < Date.now() - PACING_HORIZON_MS).map(([id]) => id);
+    stuck.push(...[...this.#accountPausedUntil].filter(([, until]) => until > Date.now()).map(([id]) => id));
+    const flows = await listQueuedFlows(db, this.#flowsAfter, MAX_FLOWS_PER_ROUND);
+    this.#flowsAfter = flows.length === MAX_FLOWS_PER_ROUND ? flows[flows.length - 1]! : '';
+    const share = Math.max(FULL_ENOUGH, Math.ceil(this.#o.claimLimit / Math.max(1, flows.length)));
+    const immediate: ClaimedMessage[] = [];
+    let full = false;
+    for (const flowKey of flows) {
+      const now = Date.now();
+      if ((this.#flowNextSlot.get(flowKey) ?? 0) > now + PACING_HORIZON_MS) continue;
+      const intervalUs = await this.#paceOf(flowKey);
+      const claim = { flowKey, owner: this.#owner, now, leaseMs: this.#o.leaseMs, excludeAccountIds: busy };
+      if (intervalUs === null) {
+        const rows = await claimFlowMessages(db, dialect, { ...claim, limit: share });
+        immediate.push(...rows);
+        full ||= rows.length >= share;
+      } else {
+        const paced = await claimPacedMessages(db, dialect, { ...claim, excludeAccountIds: stuck, limit: this.#o.claimLimit, intervalUs, horizonMs: PACING_HORIZON_MS });
+        this.#flowNextSlot.set(flowKey, paced.nextSlotAt);
+        // Loaded (and cached) now, so the first slot does not wait for it.
+        if (paced.messages.length > 0) void this.#o.tenants.byId(paced.messages[0]!.row.tenant_id).catch(() => undefined);
+        this.#schedule(paced.messages);
+      }
+    }
+    this.#lastClaimed = immediate.length + this.#scheduled.length;
+    this.#handOver(immediate);
+    if (full) return true;
     // A thin claim under a steady trickle: wait longer, so the next requests carry more messages.
-    return claimed.length > 0 && claimed.length < FULL_ENOUGH ? this.#o.idleMs * LINGER_FACTOR : false;
+    return immediate.length > 0 && immediate.length < FULL_ENOUGH ? this.#o.idleMs * LINGER_FACTOR : false;
+  }
+
+  async #paceOf(flowKey: string): Promise<number | null> {
+    if (this.#flowPace.has(flowKey)) return this.#flowPace.get(flowKey)!;
+    const intervalUs = await selectFlowPace(this.#o.store.db, flowKey);
+    if (this.#flowPace.size >= MAX_REMEMBERED_FLOWS) {
+      this.#flowPace.clear();
+      this.#flowNextSlot.clear();
+      this.#slippedThrough.clear();
+      this.#releaseBuckets.clear();
+    }
+    this.#flowPace.set(flowKey, intervalUs);
+    return intervalUs;
+  }
+
+  /**
+   * Once a second: messages whose lease ran out (their instance died) are put back in the queue,
+   * and queued messages past their validity period are expired and reported, never sent late.
+   */
+  async #sweep(): Promise<void> {
+    const now = Date.now();
+    if (now - this.#lastSweep < SWEEP_EVERY_MS) return;
+    this.#lastSweep = now;
+    const db = this.#o.store.db;
+    await requeueExpiredLeases(db, now);
+    const expired = await expireOverdueMessages(db, now);
+    const byTenant = new Map<string, string[]>();
+    for (const m of expired) byTenant.set(m.tenant_id, [...(byTenant.get(m.tenant_id) ?? []), m.id]);
+    for (const [tenantId, ids] of byTenant) await recordInChunks(db, tenantId, ids.map(expiredUnsentReport));
+    if (expired.length > 0) this.#o.metrics?.errors.inc({ kind: 'expired' }, expired.length);
+  }
+
+  #schedule(paced: PacedMessage[]): void {
+    if (paced.length === 0) return;
+    this.#scheduled.push(...paced);
+    this.#scheduled.sort((a, b) => a.slotAt - b.slotAt);
+    this.#armRelease();
+  }
+
+  #armRelease(): void {
+    if (this.#releaseTimer || this.#scheduled.length === 0) return;
+    const wait = Math.max(RELEASE_TICK_MS, this.#scheduled[0]!.slotAt - Date.now());
+    this.#releaseTimer = setTimeout(() => {
+      this.#releaseTimer = undefined;
+      this.#releaseDue();
+    }, wait);
+  }
+
+  /**
+   * Hands paced messages whose slot has come to requests. Messages that are late (the event loop
+   * was busy) catch up no faster than CATCH_UP_FACTOR times their limit, so lateness never turns
+   * into a burst.
+   */
+  #releaseDue(): void {
+    const now = Date.now();
+    const released: PacedMessage[] = [];
+    const kept: PacedMessage[] = [];
+    for (const p of this.#scheduled) {
+      if (p.slotAt <= now && this.#takeReleaseToken(p.row, now)) released.push(p);
+      else kept.push(p);
+    }
+    this.#scheduled = kept;
+    const metrics = this.#o.metrics;
+    if (metrics && released.length > 0) {
+      const last = released[released.length - 1]!;
+      metrics.pacingLag.set({ tenant: last.row.tenant_id, activity: last.row.activity_id }, (now - last.slotAt) / 1000);
+    }
+    for (const p of released) this.#slotOf.set(p.row.id, { slot: p.slotAt, flowKey: p.row.flow_key });
+    this.#handOver(released.map((p) => p.row));
+    this.#armRelease();
+  }
+
+  /** A token bucket per paced flow, filled at CATCH_UP_FACTOR × its limit, holding about one release tick. */
+  #takeReleaseToken(row: ClaimedMessage, now: number): boolean {
+    const perMs = (1000 / row.pace_interval_us!) * CATCH_UP_FACTOR;
+    const capacity = perMs * RELEASE_TICK_MS + 1;
+    const bucket = this.#releaseBuckets.get(row.flow_key) ?? { tokens: capacity, at: now };
+    bucket.tokens = Math.min(capacity, bucket.tokens + (now - bucket.at) * perMs);
+    bucket.at = now;
+    this.#releaseBuckets.set(row.flow_key, bucket);
+    if (bucket.tokens < 1) return false;
+    bucket.tokens -= 1;
+    return true;
+  }
+
+  /**
+   * Last look before sending: a message past its validity period is expired, one outside its
+   * activity's quiet hours waits for the next opening (back in the queue, so its flow's speed
+   * limit spreads it again) or is skipped and reported. The rest are grouped into requests.
+   */
+  #handOver(rows: ClaimedMessage[]): void {
+    if (rows.length === 0) return;
+    const now = Date.now();
+    const ready: PreparedMessage[] = [];
+    const expired: PreparedMessage[] = [];
+    const skipped: PreparedMessage[] = [];
+    const held = new Map<number, ClaimedMessage[]>();
+    for (const message of prepareMessages(rows)) {
+      const window = message.payload.sendWindow;
+      const opening = window ? nextOpening(window, message.row.destination, now) : undefined;
+      if (now >= message.row.expires_at || (opening !== undefined && opening >= message.row.expires_at)) expired.push(message);
+      else if (opening === undefined) ready.push(message);
+      else if (window!.outside === 'skip') skipped.push(message);
+      else held.set(opening, [...(held.get(opening) ?? []), message.row]);
+    }
+    this.#waiting.push(...groupForSending(ready, (id) => channelById(id).maxMessagesPerRequest));
+    this.#startWaiting();
+    if (expired.length + skipped.length + held.size === 0) return;
+    for (const m of [...expired, ...skipped, ...[...held.values()].flat()]) this.#slotOf.delete('row' in m ? m.row.id : m.id);
+    const screening: Promise<void> = (async () => {
+      for (const [opening, messages] of held) await this.#reschedule(messages, opening, 'waiting for the send window (quiet hours)');
+      await this.#refuse(expired, 'expired', 'not sent within its validity period', expiredUnsentReport);
+      await this.#refuse(skipped, 'cancelled', 'skipped: outside the send window (quiet hours)', quietHoursSkippedReport);
+    })()
+      .catch((error) => this.#o.log.error({ err: error }, 'screening messages failed; their lease will expire and they are claimed again'))
+      .finally(() => this.#handingOver.delete(screening));
+    this.#handingOver.add(screening);
+  }
+
+  /** Ends messages this instance still leases without sending them, and reports each. */
+  async #refuse(messages: PreparedMessage[], state: 'expired' | 'cancelled', reason: string, report: (id: string) => DeliveryReport): Promise<void> {
+    if (messages.length === 0) return;
+    const db = this.#o.store.db;
+    const ended = new Set(await updateClaimedMessages(db, this.#owner, messages.map((m) => m.row.id), { state, last_error: reason }));
+    const byTenant = new Map<string, string[]>();
+    for (const m of messages) if (ended.has(m.row.id)) byTenant.set(m.row.tenant_id, [...(byTenant.get(m.row.tenant_id) ?? []), m.row.id]);
+    for (const [tenantId, ids] of byTenant) await recordInChunks(db, tenantId, ids.map(report));
+    this.#o.metrics?.errors.inc({ kind: state === 'expired' ? 'expired' : 'quiet_hours_skipped' }, ended.size);
   }
 
   #startWaiting(): void {
     while (this.#inFlight.size < this.#o.maxRequestsInFlight) {
-      const index = this.#waiting.findIndex((g) => !this.#busyAccounts.has(g.accountId));
+      // Paced messages go at their slot even while their account has a request out: waiting for it
+      // would make them late, and their pace already bounds the account's traffic.
+      const index = this.#waiting.findIndex((g) => this.#isPaced(g) || !this.#busyAccounts.has(g.accountId));
       if (index < 0) return;
       const [group] = this.#waiting.splice(index, 1) as [SendGroup];
-      this.#busyAccounts.add(group.accountId);
+      const paced = this.#isPaced(group);
+      this.#absorbWaiting(group);
+      this.#slipLateFlows(group);
+      if (!paced) this.#busyAccounts.set(group.accountId, Date.now());
       const request: Promise<void> = this.#sendGroup(group)
         .catch((error) => this.#o.log.error({ err: error }, 'sending a group failed; its lease will expire and it is claimed again'))
         .finally(() => {
           this.#inFlight.delete(request);
-          this.#busyAccounts.delete(group.accountId);
+          if (!paced) this.#busyAccounts.delete(group.accountId);
+          // Paced groups may wait for this account: they go now, not at the next claim round.
+          if (this.#waiting.length > 0) this.#startWaiting();
         });
       this.#inFlight.add(request);
+    }
+  }
+
+  #isPaced(group: SendGroup): boolean {
+    return this.#slotOf.has(group.messages[0]!.row.id);
+  }
+
+  /** See PACING_SLACK_MS: a late paced request pushes its flows' later slots back by the excess. */
+  #slipLateFlows(group: SendGroup): void {
+    if (this.#slotOf.size === 0) return;
+    const now = Date.now();
+    const firstSlot = new Map<string, number>();
+    for (const { row } of group.messages) {
+      const slot = this.#slotOf.get(row.id)?.slot;
+      if (slot === undefined) continue;
+      this.#slotOf.delete(row.id);
+      firstSlot.set(row.flow_key, Math.min(slot, firstSlot.get(row.flow_key) ?? Infinity));
+    }
+    let slipped = false;
+    for (const [flowKey, slot] of firstSlot) {
+      const excess = now - slot - PACING_SLACK_MS;
+      // Messages released before the last delay are late by it already: one delay answers them all.
+      if (excess <= 0 || slot <= (this.#slippedThrough.get(flowKey) ?? -Infinity)) continue;
+      let lastReleased = slot;
+      for (const { slot: s, flowKey: f } of this.#slotOf.values()) if (f === flowKey) lastReleased = Math.max(lastReleased, s);
+      this.#slippedThrough.set(flowKey, lastReleased);
+      for (const p of this.#scheduled) if (p.row.flow_key === flowKey) p.slotAt += excess;
+      slipped = true;
+      // Later claims (here and on other instances) start later too, or they would overlap the delayed slots.
+      this.#flowNextSlot.set(flowKey, (this.#flowNextSlot.get(flowKey) ?? 0) + excess);
+      delayPacingCursor(this.#o.store.db, flowKey, excess * 1000).catch((error) => this.#o.log.warn({ err: error }, 'could not delay a pacing cursor'));
+    }
+    if (slipped) this.#scheduled.sort((a, b) => a.slotAt - b.slotAt);
+  }
+
+  /**
+   * Adds to `group` the waiting groups that could travel in the same request, up to the channel's
+   * request size: paced messages released a few ms apart while the account's previous request was
+   * out then go together, so one request at a time per account keeps up with any pace.
+   */
+  #absorbWaiting(group: SendGroup): void {
+    const max = channelById(group.channel).maxMessagesPerRequest;
+    const tracking = JSON.stringify(group.tracking ?? null);
+    for (let i = 0; i < this.#waiting.length && group.messages.length < max; ) {
+      const other = this.#waiting[i]!;
+      const same = other.accountId === group.accountId && other.tenantId === group.tenantId && other.channel === group.channel && other.bulkId === group.bulkId;
+      if (same && JSON.stringify(other.tracking ?? null) === tracking && group.messages.length + other.messages.length <= max) {
+        group.messages.push(...other.messages);
+        this.#waiting.splice(i, 1);
+      } else i++;
     }
   }
 
@@ -159,7 +423,9 @@ export class Dispatcher {
       deliveryReportUrl: urls.deliveryReports,
       seenReportUrl: urls.seenReports,
     });
+    const startedAt = performance.now();
     const outcome = await sendToInfobip(account, channel.endpoint, body);
+    this.#o.metrics?.providerLatency.observe({ channel: channel.id, outcome: outcome.kind }, (performance.now() - startedAt) / 1000);
     await this.#record(group, outcome, account.id);
   }
 
@@ -177,6 +443,7 @@ export class Dispatcher {
         byStatus.set(name, [...(byStatus.get(name) ?? []), m.id]);
       }
       const sentAt = Date.now();
+      this.#o.metrics?.sent(group.channel, messages.length);
       for (const [name, ids] of byStatus) {
         await updateClaimedMessages(db, this.#owner, ids, { state: 'sent', sent_at: sentAt, provider_status: name, last_error: null });
       }
@@ -188,9 +455,9 @@ export class Dispatcher {
     if (outcome.kind === 'retry') {
       const attempts = Math.max(...messages.map((m) => m.attempts));
       const delay = outcome.retryAfterMs ?? backoffMs(attempts);
-      if (outcome.retryAfterMs !== undefined || outcome.reason.startsWith('HTTP 429')) {
-        this.#accountPausedUntil.set(accountId, Date.now() + delay);
-      }
+      const throttled = outcome.retryAfterMs !== undefined || outcome.reason.startsWith('HTTP 429');
+      if (throttled) this.#accountPausedUntil.set(accountId, Date.now() + delay);
+      this.#o.metrics?.errors.inc({ kind: throttled ? 'provider_throttled' : 'provider_unavailable' }, messages.length);
       this.#o.log.warn({ accountId, messages: messages.length, reason: outcome.reason, retryInMs: delay }, 'Infobip send will be retried');
       await this.#reschedule(messages, Date.now() + delay, outcome.reason);
       return;
@@ -221,6 +488,7 @@ export class Dispatcher {
   async #reject(group: SendGroup, httpStatus: number, description: string, violations: { property: string; violation: string }[]): Promise<void> {
     const ids = group.messages.map((m) => m.row.id);
     this.#o.log.warn({ tenantId: group.tenantId, messages: ids.length, httpStatus, description }, 'Infobip refused messages');
+    this.#o.metrics?.errors.inc({ kind: 'provider_rejected' }, ids.length);
     // Only messages still leased here: another instance that took one over reports it itself.
     const failed = await updateClaimedMessages(this.#o.store.db, this.#owner, ids, { state: 'failed', last_error: `HTTP ${httpStatus} ${description}`.slice(0, 1000) });
     await recordDeliveryReports(this.#o.store.db, group.tenantId, failed.map((id) => rejectedByInfobipReport(id, httpStatus, description, violations)));
@@ -234,6 +502,7 @@ export class Dispatcher {
       for (const id of await updateClaimedMessages(db, this.#owner, [message.row.id], { state: 'failed', last_error: detail.slice(0, 1000) })) failed.add(id);
     }
     const reports = refused.filter(({ message }) => failed.has(message.row.id));
+    this.#o.metrics?.errors.inc({ kind: 'data_extension' }, reports.length);
     await recordDeliveryReports(db, tenantId, reports.map(({ message, reason, detail }) => dataExtensionRowMissingReport(message.row.id, reason, detail)));
   }
 

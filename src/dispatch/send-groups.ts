@@ -1,6 +1,6 @@
 import type { StoredPayload } from '../channels/channel.ts';
 import type { UrlTracking } from '../journey/url-tracking.ts';
-import type { ClaimedMessage } from '../store/sql/claimDueMessages.ts';
+import type { ClaimedMessage } from '../store/sql/claimFlowMessages.ts';
 
 /** A claimed message with its stored payload read. */
 export interface PreparedMessage {
@@ -21,11 +21,15 @@ export interface SendGroup {
   messages: PreparedMessage[];
 }
 
-/** Groups claimed messages and cuts each group to the channel's request size. */
-export function groupForSending(messages: ClaimedMessage[], maxPerRequest: (channel: string) => number): SendGroup[] {
+/** Claimed messages with their payload read. */
+export function prepareMessages(rows: ClaimedMessage[]): PreparedMessage[] {
+  return rows.map((row) => ({ row, payload: JSON.parse(row.payload) as StoredPayload }));
+}
+
+/** Groups prepared messages and cuts each group to the channel's request size. */
+export function groupForSending(messages: PreparedMessage[], maxPerRequest: (channel: string) => number): SendGroup[] {
   const groups = new Map<string, SendGroup>();
-  for (const row of messages) {
-    const payload = JSON.parse(row.payload) as StoredPayload;
+  for (const { row, payload } of messages) {
     const key = JSON.stringify([row.tenant_id, row.account_id, row.channel, row.bulk_id, payload.tracking ?? null]);
     let group = groups.get(key);
     if (!group) {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Channel, CustomDataExtension, StoredPayload } from '../channels/channel.ts';
 import { findChannel } from '../channels/registry.ts';
+import { dispatchColumns } from '../dispatch/dispatch-columns.ts';
 import type { OutboxWriter } from '../dispatch/outbox-writer.ts';
 import { renderContent } from '../text/merge-fields.ts';
 import { defaultAccount, type Tenant } from '../tenants/tenant.ts';
@@ -89,6 +90,7 @@ export async function executeMessage(tenant: Tenant, decoded: unknown, outbox: P
     sent_at: null,
     provider_status: null,
     last_error: null,
+    ...dispatchColumns(tenant.id, payload.journeyId ?? null, payload.activityId, composed.payload, now),
   });
   return { messageId, messageStatus: messageStatus.pending };
 }

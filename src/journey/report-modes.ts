@@ -19,7 +19,7 @@ export const reportModes: readonly ReportMode[] = [
   {
     id: 'delivery',
     aliases: ['deliveryReports', 'omni', 'sms'],
-    outArguments: ['statusName', 'statusGroupName', 'errorName', 'doneAt', 'sentAt', 'seenAt'],
+    outArguments: ['statusName', 'statusGroupName', 'errorName', 'doneAt', 'sentAt', 'seenAt', 'plannedAt'],
     lookup: async (db, tenantId, messageId) => ({ ...(await lookupDeliveryReport(db, tenantId, messageId)) }),
   },
   {

@@ -138,7 +138,10 @@ export function simulatorEndpoints(simulators: Simulators): SimulatorEndpoints {
  * Creates the demo tenant through the connector's real admin API, pointed at the simulators,
  * and answers the sandbox description (without the database location).
  */
-export async function createDemoTenant(adminUrl: string, adminToken: string, endpoints: SimulatorEndpoints): Promise<Omit<SandboxInfo, 'databaseUrl' | 'journeyBuilderUrl'>> {
+/** The demo tenant as the admin API describes it: the sandbox's description without what the sandbox adds. */
+export type DemoTenant = Omit<SandboxInfo, 'databaseUrl' | 'journeyBuilderUrl'>;
+
+export async function createDemoTenant(adminUrl: string, adminToken: string, endpoints: SimulatorEndpoints): Promise<DemoTenant> {
   const jwtSecret = newSecret();
   const response = await fetch(`${adminUrl}/tenants`, {
     method: 'POST',

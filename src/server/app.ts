@@ -6,6 +6,7 @@ import { adminRoutes } from './routes/admin.ts';
 import { activityUiRoutes } from './routes/activity-ui.ts';
 import { configAppRoutes } from './routes/config-app.ts';
 import { healthRoutes } from './routes/health.ts';
+import { metricsRoutes } from './routes/metrics.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 
 /** Webhook URLs carry their tenant's token: never let one reach a log line. */
@@ -48,5 +49,6 @@ export function buildServer(ctx: ServerContext, log: Logger): FastifyInstance {
   app.register(async (scope) => adminRoutes(scope, ctx), { prefix: '/admin' });
   app.register(async (scope) => healthRoutes(scope, ctx));
   app.register(async (scope) => configAppRoutes(scope, ctx));
+  app.register(async (scope) => metricsRoutes(scope, ctx));
   return app;
 }

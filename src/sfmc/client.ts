@@ -102,6 +102,18 @@ export class SfmcClient {
     return { kind: 'ok', value: { state: 'errors', detail: detail || `request ${state.requestStatus ?? 'failed'}` } };
   }
 
+  /**
+   * A journey version's status (`GET /interaction/v1/interactions/{id}?versionNumber=`, scope
+   * journeys_read): Draft, Published, ScheduledToPublish, Stopped, Unpublished or Deleted.
+   */
+  journeyStatus(tenant: Tenant, interactionId: string, versionNumber: number): Promise<SfmcOutcome<string>> {
+    const path = `interaction/v1/interactions/${encodeURIComponent(interactionId)}?versionNumber=${versionNumber}`;
+    return this.#call(tenant, 'GET', path, undefined, (body) => {
+      const status = (body as { status?: unknown } | undefined)?.status;
+      return typeof status === 'string' ? { kind: 'ok', value: status } : { kind: 'failed', reason: 'SFMC answered a journey without a status' };
+    });
+  }
+
   async #call<T>(tenant: Tenant, method: 'PUT' | 'POST' | 'GET', path: string, body: unknown, read: (body: unknown) => SfmcOutcome<T>): Promise<SfmcOutcome<T>> {
     for (let attempt = 0; attempt < 2; attempt++) {
       const token = await this.#token(tenant);

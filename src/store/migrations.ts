@@ -57,9 +57,22 @@ const migrations: Record<string, Migration> = {
         .addColumn('sent_at', 'bigint')
         .addColumn('provider_status', 'text')
         .addColumn('last_error', 'text')
+        .addColumn('flow_key', 'text', (c) => c.notNull())
+        .addColumn('pace_interval_us', 'bigint')
+        .addColumn('cancel_on_stop', 'integer', (c) => c.notNull().defaultTo(1))
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
         .execute();
-      // The dispatcher's claim scans by state and due time.
-      await db.schema.createIndex('messages_due').on('messages').columns(['state', 'next_attempt_at']).execute();
+      // The dispatcher finds flows with queued messages, then claims each flow's due ones in order.
+      await db.schema.createIndex('messages_flow_due').on('messages').columns(['state', 'flow_key', 'next_attempt_at']).execute();
+      // Expired leases and overdue messages are found by state and time.
+      await db.schema.createIndex('messages_state_lease').on('messages').columns(['state', 'lease_until']).execute();
+      await db.schema.createIndex('messages_state_expiry').on('messages').columns(['state', 'expires_at']).execute();
+
+      await db.schema
+        .createTable('pacing_cursors')
+        .addColumn('flow_key', 'text', (c) => c.primaryKey())
+        .addColumn('next_slot_us', 'bigint', (c) => c.notNull())
+        .execute();
 
       await db.schema
         .createTable('reports')

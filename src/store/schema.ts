@@ -12,6 +12,7 @@ export interface Database {
   inbound_messages: InboundMessagesTable;
   journey_events: JourneyEventsTable;
   suppressions: SuppressionsTable;
+  pacing_cursors: PacingCursorsTable;
 }
 
 export interface TenantsTable {
@@ -40,7 +41,8 @@ export interface InfobipAccountsTable {
   created_at: number;
 }
 
-export type MessageState = 'queued' | 'sending' | 'sent' | 'failed';
+/** `cancelled` (journey stopped) and `expired` (validity period passed) were never sent; both are reported. */
+export type MessageState = 'queued' | 'sending' | 'sent' | 'failed' | 'cancelled' | 'expired';
 
 export interface MessagesTable {
   /**
@@ -71,6 +73,17 @@ export interface MessagesTable {
   sent_at: number | null;
   provider_status: string | null;
   last_error: string | null;
+  /**
+   * tenant, journey version (execute's journeyId) and activity: what the sending speed limit, fair
+   * claiming and cancellation act on (see dispatch/dispatch-columns.ts).
+   */
+  flow_key: string;
+  /** Microseconds between two messages of the flow under a sending speed limit; null when unlimited. */
+  pace_interval_us: number | null;
+  /** Stopping or unpublishing the journey version cancels the message while it waits (1), or not (0). */
+  cancel_on_stop: number;
+  /** After this the message is expired, never sent (its validity period). */
+  expires_at: number;
 }
 
 export interface ReportsTable {
@@ -195,4 +208,14 @@ export interface SuppressionsTable {
   /** The keyword that opted the number out, or `admin`. */
   reason: string;
   created_at: number;
+}
+
+/**
+ * One row per flow under a sending speed limit: the next free sending slot, in epoch
+ * microseconds. Slots are taken atomically (row lock), so any number of instances together keep
+ * the pace, and it survives restarts.
+ */
+export interface PacingCursorsTable {
+  flow_key: string;
+  next_slot_us: number;
 }

@@ -1,12 +1,22 @@
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
+import type { MetricObjectWithValues, MetricValue } from 'prom-client';
 import type { ConnectorConfig } from '../config.ts';
 import type { ConnectorTuning } from '../connector.ts';
 
 /** What the HTTP thread tells the background thread. */
-export type ToBackground = { kind: 'wake' } | { kind: 'forget'; tenantId: string } | { kind: 'stop' };
+export type BackgroundLoop = 'dispatcher' | 'journeyEvents';
+export type ToBackground =
+  | { kind: 'wake'; loop: BackgroundLoop }
+  | { kind: 'forget'; tenantId: string }
+  | { kind: 'metrics'; requestId: number }
+  | { kind: 'stop' };
 /** What the background thread answers. */
-export type FromBackground = { kind: 'started' } | { kind: 'stopped' } | { kind: 'failed'; message: string };
+export type FromBackground =
+  | { kind: 'started' }
+  | { kind: 'stopped' }
+  | { kind: 'failed'; message: string }
+  | { kind: 'metrics'; requestId: number; metrics: MetricObjectWithValues<MetricValue<string>>[] };
 
 /**
  * A worker thread does not inherit the tsx loader the main thread was started with (Node 20), so
@@ -30,7 +40,9 @@ export class BackgroundThread {
   readonly #log: Logger;
   readonly #started: Promise<void>;
   #stopped: Promise<void> | undefined;
-  #wakePosted = false;
+  readonly #wakePosted = new Set<BackgroundLoop>();
+  readonly #metricsWaiting = new Map<number, (metrics: MetricObjectWithValues<MetricValue<string>>[]) => void>();
+  #nextRequestId = 0;
 
   constructor(config: ConnectorConfig, tuning: ConnectorTuning, log: Logger) {
     this.#log = log;
@@ -46,6 +58,11 @@ export class BackgroundThread {
       this.#worker.once('exit', (code) => reject(new Error(`background thread exited (${code}) while starting`)));
     });
     this.#worker.on('error', (error) => this.#log.error({ err: error }, 'background thread crashed'));
+    this.#worker.on('message', (message: FromBackground) => {
+      if (message.kind !== 'metrics') return;
+      this.#metricsWaiting.get(message.requestId)?.(message.metrics);
+      this.#metricsWaiting.delete(message.requestId);
+    });
   }
 
   /** Resolves once the thread has opened the store and started its loops. */
@@ -53,13 +70,22 @@ export class BackgroundThread {
     return this.#started;
   }
 
-  /** New messages are stored. Coalesced: one message per turn of the event loop at most. */
-  wake(): void {
-    if (this.#wakePosted) return;
-    this.#wakePosted = true;
+  /** New work for a loop (messages stored, events queued). Coalesced: one message per loop and turn. */
+  wake(loop: BackgroundLoop): void {
+    if (this.#wakePosted.has(loop)) return;
+    this.#wakePosted.add(loop);
     setImmediate(() => {
-      this.#wakePosted = false;
-      this.#post({ kind: 'wake' });
+      this.#wakePosted.delete(loop);
+      this.#post({ kind: 'wake', loop });
+    });
+  }
+
+  /** The thread's Prometheus series (its own registry: prom-client registries are per thread). */
+  metrics(): Promise<MetricObjectWithValues<MetricValue<string>>[]> {
+    const requestId = this.#nextRequestId++;
+    return new Promise((resolve) => {
+      this.#metricsWaiting.set(requestId, resolve);
+      this.#post({ kind: 'metrics', requestId });
     });
   }
 

@@ -3,6 +3,7 @@ import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createBackgroundWorkers, openTenantStore, startBackgroundWorkers, stopBackgroundWorkers } from '../connector.ts';
 import { createLogger } from '../logger.ts';
+import { Metrics } from '../metrics/metrics.ts';
 import type { BackgroundThreadData, FromBackground, ToBackground } from './background-thread.ts';
 
 /** Entry of the background thread (see background-thread.ts): its own store connection, same loops. */
@@ -17,10 +18,15 @@ lowerThisThreadsPriority();
 
 try {
   const { store, tenants } = await openTenantStore(config);
-  const workers = createBackgroundWorkers(config, store, tenants, log, tuning);
+  // The HTTP thread reads the queue depth; this registry has the sending series.
+  const metrics = new Metrics(undefined);
+  const workers = createBackgroundWorkers(config, store, tenants, log, tuning, metrics);
   port.on('message', (message: ToBackground) => {
-    if (message.kind === 'wake') workers.dispatcher.wake();
+    if (message.kind === 'wake') workers[message.loop].wake();
     else if (message.kind === 'forget') tenants.forget(message.tenantId);
+    else if (message.kind === 'metrics') {
+      void metrics.registry.getMetricsAsJSON().then((json) => post({ kind: 'metrics', requestId: message.requestId, metrics: json }));
+    }
     else if (message.kind === 'stop') {
       void stopBackgroundWorkers(workers)
         .then(() => store.close())

@@ -3,6 +3,7 @@
 import type { AsyncQueue } from './async-requests.ts';
 import type { DataExtensionStore } from './data-extension-store.ts';
 import type { FaultState } from './faults.ts';
+import type { JourneyStore } from './journeys.ts';
 import type { StatsRecorder } from './stats.ts';
 import type { buildValidators } from './swagger-schemas.ts';
 import type { TokenStore } from './token-store.ts';
@@ -18,6 +19,7 @@ export interface SimContext {
   tokenTtlSeconds: number;
   tokens: TokenStore;
   des: DataExtensionStore;
+  journeys: JourneyStore;
   queue: AsyncQueue;
   validators: ReturnType<typeof buildValidators>;
   stats: StatsRecorder;

@@ -5,6 +5,7 @@ import type { SimContext } from './context.ts';
 import type { DataExtensionDefinition, SfmcFaults } from './types.ts';
 import { DefinitionError, DuplicateDataExtensionError } from './data-extension-store.ts';
 import { FaultError } from './faults.ts';
+import { JOURNEY_STATUSES, type SimJourney } from './journeys.ts';
 
 export function isLoopback(address: string | undefined): boolean {
   return !!address && (address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.'));
@@ -48,6 +49,15 @@ export function registerControlRoutes(app: FastifyInstance, ctx: SimContext): vo
   });
 
   app.get<{ Params: { accountId: string } }>('/events/:accountId', async (req) => ctx.events.filter((e) => e.accountId === req.params.accountId));
+
+  app.put<{ Params: { accountId: string }; Body: SimJourney }>('/journeys/:accountId', async (req, reply) => {
+    const j = req.body;
+    if (typeof j?.id !== 'string' || !Number.isInteger(j.version) || !(JOURNEY_STATUSES as readonly string[]).includes(j.status)) {
+      return reply.code(400).send({ message: `a journey needs id, an integer version and a status among ${JOURNEY_STATUSES.join(', ')}` });
+    }
+    ctx.journeys.set(req.params.accountId, { id: j.id, key: j.key ?? j.id, name: j.name ?? j.id, version: j.version, status: j.status, activityIds: j.activityIds ?? [] });
+    return reply.code(204).send();
+  });
 
   app.get<{ Params: { accountId: string; key: string } }>('/dataextensions/:accountId/:key/rows', async (req, reply) => {
     const de = ctx.des.byKey(req.params.accountId, req.params.key);

@@ -14,6 +14,7 @@ import { registerCustomObjectDataRoutes } from './customobjectdata-routes.ts';
 import { DataExtensionStore } from './data-extension-store.ts';
 import { registerEventRoutes } from './event-routes.ts';
 import { FaultState } from './faults.ts';
+import { JourneyStore, registerJourneyRoutes } from './journeys.ts';
 import { authenticate } from './rest-auth.ts';
 import { registerRowsetRoutes } from './rowset-routes.ts';
 import { registerSoapRoutes } from './soap-routes.ts';
@@ -66,6 +67,7 @@ export async function startSfmcSimulator(opts: SfmcSimulatorOptions): Promise<Sf
     tokenTtlSeconds: opts.tokenTtlSeconds ?? 1080,
     tokens,
     des: new DataExtensionStore(),
+    journeys: new JourneyStore(),
     queue: new AsyncQueue(opts.asyncProcessingDelayMs ?? 20, (req) => {
       if (req.errors.length > 0 || req.requestStatus === 'Error') stats.asyncFailed();
     }),
@@ -117,6 +119,7 @@ export async function startSfmcSimulator(opts: SfmcSimulatorOptions): Promise<Sf
       registerRowsetRoutes(scope, ctx);
       registerCustomObjectDataRoutes(scope, ctx);
       registerEventRoutes(scope, ctx);
+      registerJourneyRoutes(scope, ctx);
     },
     { prefix: '/rest' },
   );
@@ -148,6 +151,7 @@ export async function startSfmcSimulator(opts: SfmcSimulatorOptions): Promise<Sf
       if (!de) throw new Error(`no data extension '${key}' in MID ${accountId}`);
       return [...de.rows.values()].map((r) => ({ ...r }));
     },
+    setJourney: (accountId, journey) => ctx.journeys.set(String(accountId), journey),
     setFaults: (f: Partial<SfmcFaults>) => ctx.faults.set(f),
     stats: () => stats.snapshot(),
     close: async () => {

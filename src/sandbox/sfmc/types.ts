@@ -2,6 +2,7 @@
 // without importing simulator.ts (which wires everything together); simulator.ts re-exports them.
 
 // Data extensions are defined once, beside our SFMC client, and shared with the simulator.
+import type { SimJourney } from './journeys.ts';
 import type { DataExtensionDefinition, DataExtensionField, DataExtensionFieldType } from '../../sfmc/data-extension.ts';
 export type { DataExtensionDefinition, DataExtensionField, DataExtensionFieldType };
 
@@ -105,6 +106,8 @@ export interface SfmcSimulator {
   /** Installs another integration (e.g. a Web App whose redirect URI is known only once a tenant exists). */
   addClient(client: SfmcClient): void;
   rows(accountId: string, key: string): Record<string, unknown>[];
+  /** Creates or replaces a journey version in a business unit (what getInteractionById answers). */
+  setJourney(accountId: string, journey: SimJourney): void;
   setFaults(f: Partial<SfmcFaults>): void;
   stats(): SfmcStats;
   close(): Promise<void>;

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { activityConfig, findActivity, lifecycleCalls } from '../../journey/activity-config.ts';
+import { cancelOnJourneyStop, isStopCall } from '../../journey/journey-stop.ts';
 import { verifyTenantJwt } from '../../journey/jwt.ts';
 import { executeMessage } from '../../journey/message-execute.ts';
 import { executeReports } from '../../journey/reports-execute.ts';
@@ -71,8 +72,15 @@ export async function activityRoutes(app: FastifyInstance, ctx: ServerContext): 
     const found = await resolve(req.params);
     if (!found) return unauthorized(reply);
     // Journey Builder signs lifecycle calls only sometimes (sfmc.md §1.4); when it does, we verify.
-    if (typeof req.body === 'string' && !verifyTenantJwt(req.body.trim(), found.tenant)) return unauthorized(reply);
-    req.log.info({ tenantId: found.tenant.id, activity: found.activity.id, call: req.params.call }, 'activity lifecycle call');
+    const decoded = typeof req.body === 'string' ? verifyTenantJwt(req.body.trim(), found.tenant) : req.body;
+    if (typeof req.body === 'string' && !decoded) return unauthorized(reply);
+    const { call } = req.params;
+    req.log.info({ tenantId: found.tenant.id, activity: found.activity.id, call }, 'activity lifecycle call');
+    if (found.activity.id !== 'message' || !isStopCall(call)) return {};
+    // Journey Builder only needs a 200; what happened to the waiting messages is logged.
+    const outcome = await cancelOnJourneyStop({ db: ctx.store.db, sfmc: ctx.sfmc }, found.tenant, call, decoded, typeof req.body === 'string');
+    const log = outcome.kind === 'cancelled' ? req.log.info.bind(req.log) : req.log.warn.bind(req.log);
+    log({ tenantId: found.tenant.id, call, outcome }, outcome.kind === 'cancelled' ? 'waiting messages cancelled' : 'journey stop did not cancel messages; the admin API can');
     return {};
   });
 }

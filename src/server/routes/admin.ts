@@ -7,6 +7,7 @@ import { insertSuppressions } from '../../store/sql/insertSuppressions.ts';
 import { tenantToken } from '../../sfmc/oauth.ts';
 import { buildPackage } from '../../sfmc/package.ts';
 import { provisionDataExtensions } from '../../sfmc/provision-data-extensions.ts';
+import { cancelWaiting } from '../../dispatch/cancellation.ts';
 import { listTenants } from '../../store/sql/listTenants.ts';
 import { selectSuppressions } from '../../store/sql/selectSuppressions.ts';
 import { selectWritebackProblems } from '../../store/sql/selectWritebackProblems.ts';
@@ -20,7 +21,7 @@ import { updateReportSettings } from '../../tenants/update-report-settings.ts';
 import type { ServerContext } from '../context.ts';
 
 /** Compares digests so the comparison takes the same time whatever the guess. */
-function sameToken(given: string, expected: string): boolean {
+export function sameToken(given: string, expected: string): boolean {
   const digest = (s: string) => createHash('sha256').update(s).digest();
   return timingSafeEqual(digest(given), digest(expected));
 }
@@ -127,5 +128,23 @@ export async function adminRoutes(app: FastifyInstance, ctx: ServerContext): Pro
     if (!(await deleteSuppression(ctx.store.db, req.params.id, destination))) return reply.code(404).send({ error: 'not_found', message: `${destination} is not suppressed` });
     ctx.suppressions.remove(req.params.id, destination);
     return reply.code(204).send();
+  });
+
+  // Cancels a journey version's waiting messages, of one activity or all: whatever the activity's
+  // "keep sending" choice, since the operator asks explicitly. Each cancelled message is reported.
+  // The body is optional (no activityId: every activity of the version), so it is read here.
+  app.post<{ Params: { id: string; journeyId: string }; Body: unknown }>('/tenants/:id/journeys/:journeyId/cancel', async (req, reply) => {
+    if (!(await ctx.tenants.byId(req.params.id))) return reply.code(404).send({ error: 'not_found' });
+    const activityId = (req.body as { activityId?: unknown } | undefined)?.activityId;
+    if (activityId !== undefined && (typeof activityId !== 'string' || activityId === '')) {
+      return reply.code(400).send({ error: 'invalid_request', field: 'activityId', message: 'activityId must be the activity id (execute activityId, lifecycle activityObjectID)' });
+    }
+    const cancelled = await cancelWaiting(ctx.store.db, {
+      tenantId: req.params.id,
+      journeyId: req.params.journeyId,
+      ...(activityId ? { activityId } : {}),
+      reason: 'CANCELLED_BY_OPERATOR',
+    });
+    return { cancelledMessages: cancelled.length };
   });
 }
