@@ -59,7 +59,10 @@ export async function runTwoWayDemo(sandbox: Sandbox, options: TwoWayDemoOptions
     const t = String(reply.body.replyText);
     texts.set(t, (texts.get(t) ?? 0) + 1);
   });
-  const inboundRows = sandbox.sfmc.rows(mid, sandbox.info.dataExtensions.inboundMessages!).length;
+  // Replies reach Inbound Messages through the batched write-back, a round after the event fires.
+  const inboundRowCount = () => sandbox.sfmc.rows(mid, sandbox.info.dataExtensions.inboundMessages!).length;
+  await until(() => inboundRowCount() >= repliers.length, 60_000);
+  const inboundRows = inboundRowCount();
   const events = sandbox.sfmc.events(mid);
   const n = (x: number) => x.toLocaleString('en-US');
   const list = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${n(v)}`).join(' · ');
