@@ -9,6 +9,7 @@ import { SuppressionList } from './reports/suppression-list.ts';
 import { WritebackWorker } from './reports/writeback.ts';
 import { buildServer } from './server/app.ts';
 import { SfmcClient } from './sfmc/client.ts';
+import { allowPrivateOutbound } from './security/outbound-url.ts';
 import { openStore, type Store } from './store/database.ts';
 import { webhookUrls } from './tenants/describe-tenant.ts';
 import { BackgroundThread } from './workers/background-thread.ts';
@@ -36,6 +37,7 @@ export interface ConnectorTuning {
 
 /** Wires the store, tenants, execute path, dispatcher, write-back and HTTP routes together. */
 export async function createConnector(config: ConnectorConfig, log: Logger, tuning: ConnectorTuning = {}): Promise<Connector> {
+  allowPrivateOutbound(config.allowPrivateUrls);
   const { store, box, tenants } = await openTenantStore(config);
   const { dispatcher, writeback, journeyEvents } = createBackgroundWorkers(config, store, tenants, log, tuning);
   // The loops run here (inline: tests, the sandbox) or on a thread of their own (`npm start`).

@@ -4,6 +4,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { createBackgroundWorkers, openTenantStore, startBackgroundWorkers, stopBackgroundWorkers } from '../connector.ts';
 import { createLogger } from '../logger.ts';
 import type { BackgroundThreadData, FromBackground, ToBackground } from './background-thread.ts';
+import { allowPrivateOutbound } from '../security/outbound-url.ts';
 
 /** Entry of the background thread (see background-thread.ts): its own store connection, same loops. */
 const { config, tuning } = workerData as BackgroundThreadData;
@@ -16,6 +17,7 @@ const log = createLogger(config.logLevel).child({ thread: 'background' });
 lowerThisThreadsPriority();
 
 try {
+  allowPrivateOutbound(config.allowPrivateUrls);
   const { store, tenants } = await openTenantStore(config);
   const workers = createBackgroundWorkers(config, store, tenants, log, tuning);
   port.on('message', (message: ToBackground) => {
