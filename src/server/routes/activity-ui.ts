@@ -149,7 +149,8 @@ export async function activityUiRoutes(app: FastifyInstance, ctx: ServerContext)
   await app.register(
     async (api) => {
       api.decorateRequest('tenant', null);
-      api.addHook('preHandler', async (req: FastifyRequest<{ Params: TenantParams }>, reply) => {
+      // onRequest, before the body is read or validated: without a user token nothing is parsed and no schema is revealed.
+      api.addHook('onRequest', async (req: FastifyRequest<{ Params: TenantParams }>, reply) => {
         const tenant = await ctx.tenants.byUrlKey(req.params.tenantKey);
         const token = /^Bearer\s+(\S{8,2048})$/i.exec(req.headers.authorization ?? '')?.[1];
         if (!tenant || !token || !(await verifier.belongsTo(tenant, token))) {
