@@ -39,7 +39,7 @@ const reportBodies = fc.oneof(
       webhookSecurity: field(fc.oneof(
         fc.constant(null),
         fc.record({ type: fc.constant('BASIC'), username: anyText(300), password: anyText(300) }),
-        fc.record({ type: fc.constant('HMAC'), algorithm: fc.constantFrom('HMAC_SHA256', 'HMAC_SHA1', 'MD5', 'none'), secretKey: anyText(300) }),
+        fc.record({ type: fc.constant('HMAC'), algorithm: fc.constantFrom('HMAC_SHA_256', 'HMAC_SHA_1', 'HMAC_SHA256', 'MD5', 'none'), secretKey: anyText(300) }),
       )),
     },
     { requiredKeys: [] },
