@@ -130,6 +130,19 @@ describe('outbound URLs given by users (MC_RELAY_ALLOW_PRIVATE_URLS unset)', () 
     }
   });
 
+  test('an IP literal that skipped the admin check (stored while allowed, or named by a remote answer) is refused when connecting', async () => {
+    const target = await countingServer();
+    try {
+      const stored = await postNotification(`${target.url}/notify`, [{ messageId: 'm' }]);
+      assert.match(stored.ok ? '' : stored.reason, /127\.0\.0\.1 is a loopback, private or link-local address/);
+      const sent = await sendToInfobip({ id: 'a', name: 'a', baseUrl: target.url.replace('127.0.0.1', '[::ffff:127.0.0.1]'), apiKey: 'k', isDefault: true }, '/sms/3/messages', { messages: [] });
+      assert.match(sent.kind === 'retry' ? sent.reason : '', /::ffff:7f00:1 is a loopback/);
+      assert.equal(target.hits(), 0);
+    } finally {
+      await target.close();
+    }
+  });
+
   // Last: once a connector of this process allows private URLs, the process allows them.
   test('with MC_RELAY_ALLOW_PRIVATE_URLS the same URLs are accepted, and redirects are still not followed', async () => {
     const other = await createTestDatabase('sqlite');

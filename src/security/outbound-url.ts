@@ -1,6 +1,6 @@
 import { lookup as dnsLookup } from 'node:dns';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
-import { Agent } from 'undici';
+import { Agent, buildConnector } from 'undici';
 
 /**
  * Addresses a URL a user gave us must not reach: loopback, private, carrier-grade NAT,
@@ -83,7 +83,21 @@ export function privateOutboundAllowed(): boolean {
   return privateAllowed;
 }
 
-/** An undici agent for user-given URLs: every connection goes through `guardedLookup`. */
+/**
+ * An undici agent for user-given URLs: names go through `guardedLookup`, and an IP literal (which
+ * skips DNS) is checked before connecting, so a URL stored while private URLs were allowed, or an
+ * origin a remote answer named, cannot reach a forbidden address either.
+ */
 export function outboundAgent(options: Agent.Options = {}): Agent {
-  return new Agent({ ...options, connect: { ...options.connect, lookup: guardedLookup } });
+  const connect = buildConnector({ ...options.connect, lookup: guardedLookup } as buildConnector.BuildOptions);
+  return new Agent({
+    ...options,
+    connect: (opts, callback) => {
+      const host = opts.hostname.replace(/^\[|\]$/g, '');
+      if (!privateAllowed && isForbiddenAddress(host)) {
+        return callback(Object.assign(new Error(`${host} ${refused.replace('points to ', 'is ')}`), { code: 'EPRIVATEADDRESS' }), null);
+      }
+      return connect(opts, callback);
+    },
+  });
 }
