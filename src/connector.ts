@@ -10,6 +10,7 @@ import { SuppressionList } from './reports/suppression-list.ts';
 import { WritebackWorker } from './reports/writeback.ts';
 import { buildServer } from './server/app.ts';
 import { SfmcClient } from './sfmc/client.ts';
+import { allowPrivateOutbound } from './security/outbound-url.ts';
 import { openStore, type Store } from './store/database.ts';
 import { webhookUrls } from './tenants/describe-tenant.ts';
 import { BackgroundThread } from './workers/background-thread.ts';
@@ -37,6 +38,7 @@ export interface ConnectorTuning {
 
 /** Wires the store, tenants, execute path, dispatcher, write-back and HTTP routes together. */
 export async function createConnector(config: ConnectorConfig, log: Logger, tuning: ConnectorTuning = {}): Promise<Connector> {
+  allowPrivateOutbound(config.allowPrivateUrls);
   const { store, box, tenants } = await openTenantStore(config);
   // Queue depth is read from the store here; the background thread's series are merged in at scrape.
   const metrics = new Metrics(store);

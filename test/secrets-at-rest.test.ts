@@ -10,13 +10,12 @@ import { startConnector } from './helpers/connector.ts';
 import { createTestDatabase, testDialects } from './helpers/databases.ts';
 import { eventually } from './helpers/eventually.ts';
 import { smsExecuteBody } from './helpers/execute-body.ts';
-import { postJson, postJwt } from './helpers/http.ts';
+import { get, postJson, postJwt } from './helpers/http.ts';
 import { hs256 } from './helpers/jwt.ts';
 import { capturedLog } from './helpers/log-capture.ts';
 import { startTestSandbox } from './helpers/sandbox.ts';
 import { AdminClient, bodySecrets, tenantBody, webhookToken } from './helpers/tenants.ts';
 
-const tables = ['tenants', 'infobip_accounts', 'messages', 'reports', 'writeback_queue'] as const;
 
 /** Every byte SQLite keeps for a database: the file and its -wal/-shm companions. */
 function sqliteBytes(file: string): Buffer {
@@ -24,12 +23,51 @@ function sqliteBytes(file: string): Buffer {
   return Buffer.concat(readdirSync(dir).filter((name) => name.startsWith(basename(file))).map((name) => readFileSync(join(dir, name))));
 }
 
+/**
+ * The forms a secret could be written in: clear, hex (either case), and base64/base64url at each
+ * of the three byte alignments it could have inside a longer encoded value (the stable middle of
+ * each, so surrounding bytes do not matter).
+ */
+function encodedForms(secret: string): Record<string, string> {
+  const bytes = Buffer.from(secret, 'utf8');
+  const forms: Record<string, string> = { clear: secret, hex: bytes.toString('hex'), HEX: bytes.toString('hex').toUpperCase() };
+  for (let offset = 0; offset < 3; offset++) {
+    const encoded = Buffer.concat([Buffer.alloc(offset), bytes]).toString('base64');
+    const core = encoded.slice(offset === 0 ? 0 : 4, -4);
+    forms[`base64@${offset}`] = core;
+    forms[`base64url@${offset}`] = core.replaceAll('+', '-').replaceAll('/', '_');
+  }
+  return forms;
+}
+
 function assertAbsent(haystack: string | Buffer, secrets: Record<string, string>, where: string): void {
   for (const [name, secret] of Object.entries(secrets)) {
     assert.ok(secret.length >= 16, `${name} is long enough to search for`);
-    assert.equal(haystack.includes(secret), false, `${name} appears in clear in ${where}`);
+    for (const [form, text] of Object.entries(encodedForms(secret))) {
+      assert.ok(text.length >= 16, `${name} in ${form} is long enough to search for`);
+      assert.equal(haystack.includes(text), false, `${name} appears (${form}) in ${where}`);
+    }
   }
 }
+
+/** Every row of every table of the test schema, as JSON text: what a pg_dump of its data would hold. */
+async function postgresRows(db: Sandbox['connector']['store']['db']): Promise<string> {
+  const tables = await sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE'`.execute(db);
+  assert.ok(tables.rows.length >= 5, 'the schema has its tables');
+  const rows: string[] = [];
+  for (const { name } of tables.rows) rows.push(...(await sql<{ row: string }>`select row_to_json(t)::text as row from ${sql.table(name)} t`.execute(db)).rows.map((r) => r.row));
+  return rows.join('\n');
+}
+
+test('the scan finds a secret written in clear, hex, base64 or base64url inside other data', () => {
+  const secret = 'sfmc-0123456789abcdefghijKLMN';
+  for (const prefix of ['', 'a', 'ab', 'abc']) {
+    const bytes = Buffer.from(`${prefix}{"clientSecret":"${secret}"}`);
+    for (const written of [bytes.toString('utf8'), bytes.toString('hex'), bytes.toString('base64'), bytes.toString('base64url')]) {
+      assert.throws(() => assertAbsent(`row:${written}:end`, { secret }, 'a sample'), /appears/, `${prefix} ${written}`);
+    }
+  }
+});
 
 for (const dialect of testDialects) {
   describe(`secrets at rest and in logs (${dialect})`, () => {
@@ -37,6 +75,7 @@ for (const dialect of testDialects) {
     let logs: ReturnType<typeof capturedLog>;
     let secrets: Record<string, string>;
     let otherTenantMessageId: string;
+    let adminAnswers: string;
 
     before(async () => {
       logs = capturedLog();
@@ -49,6 +88,15 @@ for (const dialect of testDialects) {
       });
       const created = await admin.mustCreateTenant(other);
       const [otherJwt, otherClientSecret, otherApiKey] = bodySecrets(other);
+      // A second Infobip account and subscription security: more secrets, sealed the same way.
+      const auth = { authorization: `Bearer ${sandbox.info.adminToken}` };
+      const secondApiKey = tenantBody().infobip.apiKey;
+      assert.equal((await postJson(`${sandbox.info.adminUrl}/tenants/${created.id}/infobip-accounts`, { name: 'Second', baseUrl: sandbox.info.infobip.baseUrl, apiKey: secondApiKey }, auth)).status, 201);
+      const hmacKey = tenantBody().jwtSigningSecret;
+      const basicPassword = tenantBody().sfmc.clientSecret;
+      const patch = (id: string, body: unknown) => fetch(`${sandbox.info.adminUrl}/tenants/${id}/reports`, { method: 'PATCH', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      assert.equal((await patch(created.id, { webhookSecurity: { type: 'HMAC', algorithm: 'HMAC_SHA_256', secretKey: hmacKey } })).status, 200);
+      assert.equal((await patch(sandbox.info.tenantId, { webhookSecurity: { type: 'BASIC', username: 'infobip', password: basicPassword } })).status, 200);
       secrets = {
         'JWT secret': sandbox.info.jwtSecret,
         'SFMC client secret': sandbox.info.sfmc.clientSecret,
@@ -59,6 +107,9 @@ for (const dialect of testDialects) {
         "other tenant's SFMC client secret": otherClientSecret!,
         "other tenant's Infobip API key": otherApiKey!,
         "other tenant's webhook token": webhookToken(created.webhooks.deliveryReports),
+        "other tenant's second Infobip API key": secondApiKey,
+        'webhook HMAC secret key': hmacKey,
+        'webhook Basic password': basicPassword,
       };
 
       // Executes, including one Infobip answers with a 5xx first, so the dispatcher retries it.
@@ -80,6 +131,16 @@ for (const dialect of testDialects) {
       // Reports flow back to SFMC for the demo tenant; the other tenant's are refused.
       await eventually(() => sandbox.sfmc.rows(sandbox.info.sfmc.accountId, sandbox.info.dataExtensions.smsDeliveryReports!).length === 4, 'four report rows in SFMC');
       await eventually(() => logs.text().includes('Infobip refused messages'), "Infobip refusing the other tenant's key");
+      // Webhooks through the secured subscriptions: refused unsigned, accepted with Basic.
+      assert.equal((await postJson(sandbox.info.webhooks.clicks!, { results: [] })).status, 401);
+      const basic = `Basic ${Buffer.from(`infobip:${basicPassword}`).toString('base64')}`;
+      assert.equal((await postJson(sandbox.info.webhooks.clicks!, { results: [] }, { authorization: basic })).status, 200);
+      // Admin reads: what they answer must not hold a secret either.
+      adminAnswers = [
+        (await get(`${sandbox.info.adminUrl}/tenants`, auth)).text,
+        (await get(`${sandbox.info.adminUrl}/tenants/${created.id}`, auth)).text,
+        (await get(`${sandbox.info.adminUrl}/tenants/${sandbox.info.tenantId}`, auth)).text,
+      ].join('\n');
     });
     after(() => sandbox?.close());
 
@@ -88,9 +149,7 @@ for (const dialect of testDialects) {
       if (dialect === 'sqlite') {
         dump = sqliteBytes(sandbox.info.databaseUrl);
       } else {
-        const rows = [];
-        for (const table of tables) rows.push(...(await sql<{ row: string }>`select row_to_json(t)::text as row from ${sql.table(table)} t`.execute(sandbox.connector.store.db)).rows);
-        dump = rows.map((r) => r.row).join('\n');
+        dump = await postgresRows(sandbox.connector.store.db);
       }
       // The dump does hold the tenants and messages: what is not secret is there in clear.
       assert.ok(dump.includes(sandbox.info.sfmc.clientId), 'the SFMC client id is stored');
@@ -105,6 +164,13 @@ for (const dialect of testDialects) {
         assert.ok(text.includes(line), `the log has "${line}"`);
       }
       assertAbsent(text, secrets, 'the logs');
+    });
+
+    test('admin API answers hold no secret', () => {
+      assert.ok(adminAnswers.includes(sandbox.info.sfmc.clientId), 'the answers describe the tenants');
+      const { 'webhook token': _own, "other tenant's webhook token": _other, ...notInAnswers } = secrets;
+      // The webhook URLs (with their tokens) are what the operator configures in Infobip: they are answered, nothing else.
+      assertAbsent(adminAnswers, notInAnswers, 'the admin API answers');
     });
   });
 }

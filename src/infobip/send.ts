@@ -1,8 +1,9 @@
-import { Agent, request } from 'undici';
+import { request } from 'undici';
 import type { InfobipAccount } from '../tenants/tenant.ts';
 import { parseJson } from '../http/parse-json.ts';
 import { retryAfterMs } from '../http/retry.ts';
 import { type Violation, summariseApiError } from './api-error.ts';
+import { outboundAgent } from '../security/outbound-url.ts';
 
 /** Infobip's status object (infobip.md §4.2). */
 export interface ProviderStatus {
@@ -22,7 +23,7 @@ export type SendOutcome =
   | { kind: 'rejected'; httpStatus: number; description: string; violations: Violation[] };
 
 /** One keep-alive agent for every Infobip account; undici pools per origin. */
-const agent = new Agent({ connections: 16, pipelining: 1, headersTimeout: 30_000, bodyTimeout: 30_000, connect: { timeout: 10_000 } });
+const agent = outboundAgent({ connections: 16, pipelining: 1, headersTimeout: 30_000, bodyTimeout: 30_000, connect: { timeout: 10_000 } });
 
 export async function sendToInfobip(account: InfobipAccount, endpoint: string, body: unknown): Promise<SendOutcome> {
   let response;

@@ -9,8 +9,16 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  * an HMAC here costs about 4 µs (research/perf-anchors.md). The rules are jose's for HS256: the
  * header must say exactly `alg: HS256` (so `none` and algorithm confusion fail) and carry no
  * `crit`; the signature is compared in constant time and must be canonical base64url; the payload
- * must be a JSON object; `exp`, when present, must be in the future and `nbf` not in the future.
+ * must be a JSON object; `exp`, when present, must be in the future and `nbf` not in the future,
+ * both within CLOCK_SKEW_SECONDS; `iat`, when present, must be a number. Key-selecting headers
+ * (`kid`, `jwk`, `jku`, `x5u`) are ignored: the key is always the tenant's secret, chosen by the URL.
  */
+/**
+ * SFMC's clock and ours are each NTP-synced, not identical: a token minted a second before its
+ * `nbf`, or arriving as its `exp` passes, is not an attack. jose's `clockTolerance` idea, a minute.
+ */
+export const CLOCK_SKEW_SECONDS = 60;
+
 export function verifyJourneyJwt(token: string, secret: Buffer, nowSeconds = Date.now() / 1000): Record<string, unknown> | undefined {
   const parts = token.split('.');
   if (parts.length !== 3) return undefined;
@@ -23,8 +31,9 @@ export function verifyJourneyJwt(token: string, secret: Buffer, nowSeconds = Dat
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
   const claims = decodeJson(payload);
   if (!claims) return undefined;
-  if (claims.exp !== undefined && (typeof claims.exp !== 'number' || claims.exp <= nowSeconds)) return undefined;
-  if (claims.nbf !== undefined && (typeof claims.nbf !== 'number' || claims.nbf > nowSeconds)) return undefined;
+  if (claims.exp !== undefined && (typeof claims.exp !== 'number' || claims.exp <= nowSeconds - CLOCK_SKEW_SECONDS)) return undefined;
+  if (claims.nbf !== undefined && (typeof claims.nbf !== 'number' || claims.nbf > nowSeconds + CLOCK_SKEW_SECONDS)) return undefined;
+  if (claims.iat !== undefined && typeof claims.iat !== 'number') return undefined;
   return claims;
 }
 

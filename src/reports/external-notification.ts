@@ -1,8 +1,9 @@
-import { Agent, request } from 'undici';
+import { request } from 'undici';
 import { retryAfterMs } from '../http/retry.ts';
+import { outboundAgent } from '../security/outbound-url.ts';
 import type { DataExtensionRow } from './report-types.ts';
 
-const agent = new Agent({ connections: 4, headersTimeout: 15_000, bodyTimeout: 15_000, connect: { timeout: 10_000 } });
+const agent = outboundAgent({ connections: 4, headersTimeout: 15_000, bodyTimeout: 15_000, connect: { timeout: 10_000 } });
 
 export type NotificationOutcome = { ok: true } | { ok: false; reason: string; retryAfterMs: number | undefined };
 

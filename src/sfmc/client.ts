@@ -1,7 +1,8 @@
-import { Agent, request } from 'undici';
+import { request } from 'undici';
 import { parseJson } from '../http/parse-json.ts';
 import { retryAfterMs } from '../http/retry.ts';
 import type { Tenant } from '../tenants/tenant.ts';
+import { outboundAgent, outboundUrlProblem, privateOutboundAllowed } from '../security/outbound-url.ts';
 
 export type SfmcOutcome<T> =
   | { kind: 'ok'; value: T }
@@ -33,7 +34,7 @@ interface CachedToken {
   refreshAt: number;
 }
 
-const agent = new Agent({ connections: 8, headersTimeout: 30_000, bodyTimeout: 30_000, connect: { timeout: 10_000 } });
+const agent = outboundAgent({ connections: 8, headersTimeout: 30_000, bodyTimeout: 30_000, connect: { timeout: 10_000 } });
 
 /**
  * SFMC REST calls on behalf of tenants: one client_credentials token per tenant and business
@@ -186,6 +187,9 @@ async function fetchToken(tenant: Tenant): Promise<SfmcOutcome<CachedToken>> {
     const reason = `token request answered HTTP ${response.statusCode} ${typeof body?.error === 'string' ? body.error : ''}`.trim();
     return { kind: 'retry', reason, retryAfterMs: retryAfterMs(response.headers['retry-after']) };
   }
+  // The REST origin comes from the auth server's answer: held to the rule of the URL the user gave.
+  const restProblem = outboundUrlProblem(body.rest_instance_url, privateOutboundAllowed());
+  if (restProblem) return { kind: 'failed', reason: `token answer's rest_instance_url ${restProblem}` };
   const expiresIn = typeof body.expires_in === 'number' ? body.expires_in : 1080;
   return {
     kind: 'ok',

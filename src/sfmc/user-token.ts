@@ -1,10 +1,12 @@
 import { request } from 'undici';
 import { createHash } from 'node:crypto';
+import { outboundAgent } from '../security/outbound-url.ts';
 import type { Tenant } from '../tenants/tenant.ts';
 
 /** How long a verified token is trusted without asking SFMC again. */
 const VERIFIED_FOR_MS = 60_000;
 const MAX_CACHED = 5_000;
+const agent = outboundAgent({ connections: 4 });
 
 /**
  * Verifies the user token Journey Builder hands an activity UI (`requestedTokens.fuel2token`):
@@ -30,6 +32,7 @@ export class UserTokenVerifier {
   async #ask(tenant: Tenant, token: string): Promise<boolean | undefined> {
     try {
       const response = await request(new URL('v2/userinfo', tenant.settings.sfmc.authBaseUrl), {
+        dispatcher: agent,
         headers: { authorization: `Bearer ${token}` },
         headersTimeout: 10_000,
         bodyTimeout: 10_000,

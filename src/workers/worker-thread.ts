@@ -5,6 +5,7 @@ import { createBackgroundWorkers, openTenantStore, startBackgroundWorkers, stopB
 import { createLogger } from '../logger.ts';
 import { Metrics } from '../metrics/metrics.ts';
 import type { BackgroundThreadData, FromBackground, ToBackground } from './background-thread.ts';
+import { allowPrivateOutbound } from '../security/outbound-url.ts';
 
 /** Entry of the background thread (see background-thread.ts): its own store connection, same loops. */
 const { config, tuning } = workerData as BackgroundThreadData;
@@ -17,6 +18,7 @@ const log = createLogger(config.logLevel).child({ thread: 'background' });
 lowerThisThreadsPriority();
 
 try {
+  allowPrivateOutbound(config.allowPrivateUrls);
   const { store, tenants } = await openTenantStore(config);
   // The HTTP thread reads the queue depth; this registry has the sending series.
   const metrics = new Metrics(undefined);

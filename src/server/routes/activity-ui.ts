@@ -11,11 +11,14 @@ import { messageStatus } from '../../journey/message-status.ts';
 import { lookupDeliveryReport } from '../../reports/report-lookup.ts';
 import { UserTokenVerifier } from '../../sfmc/user-token.ts';
 import { defaultAccount, type Tenant } from '../../tenants/tenant.ts';
+import { outboundAgent } from '../../security/outbound-url.ts';
 import { browserModule } from '../../web/browser-modules.ts';
 import type { ServerContext } from '../context.ts';
 
 const webRoot = fileURLToPath(new URL('../../web/activities/', import.meta.url));
 const sldsRoot = fileURLToPath(new URL('../../../node_modules/@salesforce-ux/design-system/assets/', import.meta.url));
+/** WhatsApp template listings call the tenant's Infobip base URL, a user-given URL. */
+const templatesAgent = outboundAgent({ connections: 4 });
 const postmongerFile = fileURLToPath(new URL('../../../node_modules/postmonger/postmonger.js', import.meta.url));
 
 /**
@@ -146,7 +149,8 @@ export async function activityUiRoutes(app: FastifyInstance, ctx: ServerContext)
   await app.register(
     async (api) => {
       api.decorateRequest('tenant', null);
-      api.addHook('preHandler', async (req: FastifyRequest<{ Params: TenantParams }>, reply) => {
+      // onRequest, before the body is read or validated: without a user token nothing is parsed and no schema is revealed.
+      api.addHook('onRequest', async (req: FastifyRequest<{ Params: TenantParams }>, reply) => {
         const tenant = await ctx.tenants.byUrlKey(req.params.tenantKey);
         const token = /^Bearer\s+(\S{8,2048})$/i.exec(req.headers.authorization ?? '')?.[1];
         if (!tenant || !token || !(await verifier.belongsTo(tenant, token))) {
@@ -175,6 +179,7 @@ export async function activityUiRoutes(app: FastifyInstance, ctx: ServerContext)
         const sender = req.query.sender.replace(/^\+/, '');
         try {
           const response = await request(new URL(`/whatsapp/2/senders/${encodeURIComponent(sender)}/templates`, account.baseUrl), {
+            dispatcher: templatesAgent,
             headers: { authorization: `App ${account.apiKey}`, accept: 'application/json' },
             headersTimeout: 15_000,
             bodyTimeout: 15_000,

@@ -28,7 +28,8 @@ export function sameToken(given: string, expected: string): boolean {
 
 /** The operator's API, under /admin, authenticated with the bearer token MC_RELAY_ADMIN_TOKEN. */
 export async function adminRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
-  app.addHook('preHandler', async (req: FastifyRequest, reply: FastifyReply) => {
+  // onRequest, before the body is read or validated: a caller without the token learns nothing, not even the schema.
+  app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
     if (!ctx.adminToken) return reply.code(503).send({ error: 'admin_disabled', message: 'set MC_RELAY_ADMIN_TOKEN to enable the admin API' });
     const header = req.headers.authorization ?? '';
     const given = header.startsWith('Bearer ') ? header.slice(7) : '';
