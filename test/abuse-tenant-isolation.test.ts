@@ -107,7 +107,9 @@ for (const dialect of testDialects) {
                 // A's signed and authenticated routes refuse B's credentials outright. Lifecycle calls
                 // come unsigned from Journey Builder at times (sfmc.md §1.4): a signed one must verify.
                 const lifecycle = route.url.endsWith('/:call');
-                const signed = route.url.endsWith('/execute') || route.url.includes('/api/') || (lifecycle && body?.type === 'application/jwt');
+                // The Configuration app's sign-in routes are open by design: they take credentials, not a session.
+                const signIn = route.url.endsWith('/app/api/sign-in-options') || route.url.endsWith('/app/api/session');
+                const signed = route.url.endsWith('/execute') || (route.url.includes('/api/') && !signIn) || (lifecycle && body?.type === 'application/jwt');
                 if (tenantKey === a.urlKey && signed) assert.equal(answer.status, 401, `${where}: B's credentials at A's URL`);
               }
             }

@@ -54,13 +54,19 @@ describe('request bodies are size-limited on every route that takes one', () => 
   let bodyRoutes: RegisteredRoute[];
   let values: Record<string, string>;
   let userToken: string;
+  let appSession: string;
 
   before(async () => {
     sandbox = await startTestSandbox('sqlite');
     origin = new URL(sandbox.info.adminUrl).origin;
     const { sfmc } = sandbox.info;
     userToken = (await postJson(`${sfmc.authBaseUrl}v2/token`, { grant_type: 'client_credentials', client_id: sfmc.clientId, client_secret: sfmc.clientSecret, account_id: sfmc.accountId })).json!.access_token;
-    values = { tenantKey: sandbox.info.messageActivityUrl.match(/\/t\/([^/]+)\//)![1]!, token: webhookToken(sandbox.info.webhooks.deliveryReports!), id: sandbox.info.tenantId, activity: 'message', call: 'publish' };
+    // The Configuration app's routes want its session: signed in with the business unit's credentials.
+    const tenantKey = sandbox.info.messageActivityUrl.match(/\/t\/([^/]+)\//)![1]!;
+    const signIn = await postJson(`${origin}/t/${tenantKey}/app/api/session`, { mid: sfmc.accountId, clientId: sfmc.clientId, clientSecret: sfmc.clientSecret, soapOrigin: sfmc.soapBaseUrl, authOrigin: sfmc.authBaseUrl });
+    appSession = signIn.json!.session.token as string;
+    const described = await (await fetch(`${sandbox.info.adminUrl}/tenants/${sandbox.info.tenantId}`, { headers: { authorization: `Bearer ${sandbox.info.adminToken}` } })).json() as { infobipAccounts: { id: string }[] };
+    values = { accountId: described.infobipAccounts[0]!.id, tenantKey: sandbox.info.messageActivityUrl.match(/\/t\/([^/]+)\//)![1]!, token: webhookToken(sandbox.info.webhooks.deliveryReports!), id: sandbox.info.tenantId, activity: 'message', call: 'publish' };
     bodyRoutes = routesOf(sandbox.connector.app).filter((r) => ['POST', 'PUT', 'PATCH'].includes(r.method));
   });
   after(() => sandbox?.close());
@@ -71,7 +77,13 @@ describe('request bodies are size-limited on every route that takes one', () => 
    * body is not read either, which the chunked test's memory check still holds it to.
    */
   const auth = (url: string): Record<string, string> =>
-    url.startsWith('/admin') ? { authorization: `Bearer ${sandbox.info.adminToken}` } : url.includes('/api/') ? { authorization: `Bearer ${userToken}` } : {};
+    url.startsWith('/admin')
+      ? { authorization: `Bearer ${sandbox.info.adminToken}` }
+      : url.includes('/app/')
+        ? { authorization: `Bearer ${appSession}` }
+        : url.includes('/api/')
+          ? { authorization: `Bearer ${userToken}` }
+          : {};
   const known = (url: string) => /^\/(admin|t|hooks)\//.test(url);
   const refused = (url: string, status: number) => status === 413 || (!known(url) && status === 401);
 

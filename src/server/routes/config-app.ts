@@ -136,7 +136,9 @@ const accountOf = (req: FastifyRequest) => accounts.get(req)!;
 export async function configAppRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
   const base = '/t/:tenantKey/app';
   app.addHook('onSend', async (_req, reply) => void secure(reply));
-  app.addHook('preHandler', async (req, reply) => {
+  // Tenant, session and account are checked in onRequest, before a body is read: a caller without
+  // a session learns nothing from schema errors.
+  app.addHook('onRequest', async (req, reply) => {
     const tenant = await ctx.tenants.byUrlKey((req.params as Params).tenantKey);
     if (!tenant) return problem(reply, 404, undefined, 'No such tenant');
     tenants.set(req, tenant);
@@ -144,12 +146,12 @@ export async function configAppRoutes(app: FastifyInstance, ctx: ServerContext):
 
   await app.register(async (scope) => pageAndSignInRoutes(scope, ctx, base));
   await app.register(async (scope) => {
-    scope.addHook('preHandler', async (req, reply) => {
+    scope.addHook('onRequest', async (req, reply) => {
       if (!readSession(ctx.box, req.headers.authorization, tenantOf(req).id)) return problem(reply, 401, undefined, 'Your session has ended. Sign in again.');
     });
     configurationRoutes(scope, ctx, base);
     await scope.register(async (accountScope) => {
-      accountScope.addHook('preHandler', async (req, reply) => {
+      accountScope.addHook('onRequest', async (req, reply) => {
         const account = tenantOf(req).accounts.find((a) => a.id === (req.params as AccountParams).accountId);
         if (!account) return problem(reply, 404, 'accountId', 'No such Infobip account on this tenant');
         accounts.set(req, account);
@@ -179,7 +181,8 @@ function pageAndSignInRoutes(app: FastifyInstance, ctx: ServerContext, base: str
   });
 
   /** What the sign-in screen needs: which sign-ins this tenant offers. Nothing secret. */
-  app.get(`${base}/api/sign-in-options`, async (req) => ({ name: tenantOf(req).name, webApp: tenantOf(req).settings.sfmc.webApp !== undefined }));
+  // Unauthenticated (the sign-in page asks it): whether "Sign in with Marketing Cloud" is offered, nothing else.
+  app.get(`${base}/api/sign-in-options`, async (req) => ({ webApp: tenantOf(req).settings.sfmc.webApp !== undefined }));
 
   // Step 1, Authorize, is also the credentials sign-in.
   app.post<{ Body: AuthorizeBody }>(`${base}/api/session`, { schema: { body: AuthorizeBody } }, async (req, reply) => {

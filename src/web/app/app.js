@@ -188,6 +188,8 @@ function renderProgress() {
 }
 
 function go(step) {
+  // The tenant's name only once signed in: the sign-in page tells an anonymous visitor nothing.
+  document.getElementById('app-subtitle').textContent = state.config?.name ?? '';
   state.step = step;
   state.reached = Math.max(state.reached, step);
   document.getElementById('sign-out').hidden = !state.config;
@@ -596,7 +598,6 @@ async function start() {
   if (fragment.has('session') || fragment.has('signInError')) history.replaceState(null, '', location.pathname);
   if (fragment.get('session')) sessionStorage.setItem(SESSION_KEY, fragment.get('session'));
   state.options = await fetch('api/sign-in-options').then((r) => r.json());
-  document.getElementById('app-subtitle').textContent = state.options.name ?? '';
   document.getElementById('sign-out').addEventListener('click', () => {
     sessionStorage.removeItem(SESSION_KEY);
     state.config = null;
