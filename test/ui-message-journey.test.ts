@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
 import type { Sandbox } from '../src/sandbox/sandbox.ts';
-import { clickNext, executeSaved, fillField, launchBrowser, openActivity, savedActivities } from './helpers/browser.ts';
+import { clickNext, executeSaved, fillField, launchBrowser, openActivity, savedActivities, tick } from './helpers/browser.ts';
 import { eventually } from './helpers/eventually.ts';
 import { startTestSandbox } from './helpers/sandbox.ts';
 
@@ -40,6 +40,34 @@ describe('Message activity UI in its journey, in Chromium', () => {
     await page.waitForSelector('#result:not([hidden])');
     return (await savedActivities(page)).at(-1);
   }
+
+  test('quiet hours, validity and the journey-stop choice are saved as execute reads them and restored', async () => {
+    const frame = await smsForm();
+    await fillField(frame, 'text', 'Quiet please.');
+    await tick(frame, (await frame.getAttribute('[data-field="sendWindow.enabled"] input', 'id'))!);
+    await fillField(frame, 'sendWindow.from', '09:00');
+    await fillField(frame, 'sendWindow.to', '20:30');
+    await fillField(frame, 'sendWindow.outside', 'skip');
+    await fillField(frame, 'sendWindow.timeZone', 'Europe/Berlin');
+    await fillField(frame, 'validityPeriod', '120');
+    await fillField(frame, 'onJourneyStop', 'keepSending');
+    const saved = await done();
+    const args = flat(saved);
+    assert.deepEqual(
+      [args['sendWindow.enabled'], args['sendWindow.from'], args['sendWindow.to'], args['sendWindow.outside'], args['sendWindow.timeZone'], String(args.validityPeriod), args.onJourneyStop],
+      [true, '09:00', '20:30', 'skip', 'Europe/Berlin', '120', 'keepSending'],
+    );
+    const answer = await executeSaved(sandbox.info.journeyBuilderUrl, saved.key, { ContactKey: 'q-1', FirstName: 'Ada', MobilePhone: '+4915110000044', HomePhone: '', OrderNumber: 'A-4' });
+    assert.equal(answer.body.messageStatus, 'Success: Message pending', 'execute accepts what the UI saved');
+
+    const reopened = await openActivity(page, sandbox.info.journeyBuilderUrl, `key=${saved.key}`);
+    await clickNext(page);
+    await reopened.waitForSelector('#step-message:not([hidden])');
+    assert.equal(await reopened.inputValue('[data-field="sendWindow.to"] input'), '20:30');
+    assert.equal(await reopened.inputValue('[data-field="sendWindow.outside"] select'), 'skip');
+    assert.equal(await reopened.inputValue('[data-field="validityPeriod"] input'), '120');
+    assert.equal(await reopened.inputValue('[data-field="onJourneyStop"] select'), 'keepSending');
+  });
 
   test('phone fields keep the chosen order; execute sends to the first populated one', async () => {
     const frame = await smsForm();

@@ -32,6 +32,27 @@ export const features = [
     ],
   },
   {
+    id: 'sendWindow',
+    label: 'Quiet hours (send window)',
+    appliesTo: () => true,
+    fields: [
+      { name: 'sendWindow.enabled', label: "Send only within a window of the recipient's local time", type: 'checkbox', help: "The zone comes from the phone number's country unless a time zone is given." },
+      { name: 'sendWindow.from', label: 'From (HH:MM)', type: 'text', placeholder: '09:00', required: true, when: (v) => v['sendWindow.enabled'] === true },
+      { name: 'sendWindow.to', label: 'To (HH:MM)', type: 'text', placeholder: '20:00', required: true, when: (v) => v['sendWindow.enabled'] === true },
+      { name: 'sendWindow.outside', label: 'Outside the window', type: 'select', options: [['wait', 'send at the next opening'], ['skip', 'skip and report']], when: (v) => v['sendWindow.enabled'] === true },
+      { name: 'sendWindow.timeZone', label: 'Time zone (IANA, optional)', type: 'text', placeholder: 'Europe/Berlin', merge: true, when: (v) => v['sendWindow.enabled'] === true },
+    ],
+  },
+  {
+    id: 'delivery',
+    label: 'Validity and journey stop',
+    appliesTo: () => true,
+    fields: [
+      { name: 'validityPeriod', label: 'Validity period (minutes)', type: 'number', placeholder: '2880', help: 'A message not sent within it is reported expired, never sent late. 1 to 2,880; default 2,880 (48 h).' },
+      { name: 'onJourneyStop', label: 'When the journey is stopped', type: 'select', options: [['cancel', 'cancel messages not yet sent'], ['keepSending', 'keep sending them']] },
+    ],
+  },
+  {
     id: 'triggerEvent',
     label: 'Trigger Event on Response',
     appliesTo: (channel) => TWO_WAY.has(channel.id),
