@@ -107,6 +107,31 @@ describe('Infobip simulator: clicks and replies', () => {
     for (const p of posts()) assert.equal(p.headers['x-infobip-signature'], createHmac('sha256', secretKey).update(p.raw).digest('hex'));
   });
 
+  test('subscriptions and inbound configurations made through the Infobip API route clicks and replies, as on the platform', async () => {
+    const api = (method: string, path: string, body?: unknown) =>
+      fetch(`${sim.url}${path}`, { method, headers: { authorization: `App ${KEY}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
+    const created = await api('POST', '/subscriptions/1/subscription/SMS', {
+      subscriptionId: 'mc-relay-click',
+      name: 'clicks',
+      events: ['CLICK'],
+      profile: { profileId: 'mc-relay-profile', webhook: { notifyUrl: `${base}/click` }, security: { authId: 'mc-relay-profile', type: 'BASIC', credentials: { username: 'relay', password: 'api-made' } } },
+    });
+    assert.equal(created.status, 201, await created.clone().text());
+    const id = await send({ messages: [{ sender: 'Shop', destinations: [{ to: '41793026731' }], content: { text: 'See https://shop.example.com/c' } }] });
+    sim.click(id);
+    const click = await eventually(() => received.find((r) => r.path === '/click' && r.body.messageId === id), 'the click through the API-made subscription');
+    assert.equal(click.headers.authorization, `Basic ${Buffer.from('relay:api-made').toString('base64')}`);
+
+    const numbers = (await (await api('GET', '/numbers/1/numbers')).json()) as { numbers: { numberKey: string; number: string; shared: boolean; editPermissions: { canEditConfiguration: boolean } }[] };
+    const own = numbers.numbers.find((n) => !n.shared && n.editPermissions.canEditConfiguration)!;
+    const configured = await api('POST', '/resource-management/1/inbound-message-configurations', { channel: 'SMS', numberKey: own.numberKey, forwarding: { type: 'HTTP_FORWARD', url: `${base}/mo`, format: 'MO_JSON_2' } });
+    assert.equal(configured.status, 200, await configured.clone().text());
+    await send({ messages: [{ sender: own.number, destinations: [{ to: '41793026732' }], content: { text: 'Reply?' } }] });
+    const reply = sim.reply({ from: '41793026732', text: 'Sure' });
+    const mo = await eventually(() => received.find((r) => r.path === '/mo' && r.body.results[0].messageId === reply.messageId), 'the reply through the API-made inbound configuration');
+    assert.equal(mo.body.results[0].to, own.number);
+  });
+
   test('every body received matches its spec schema; misuse of the control API is refused', async () => {
     assert.deepEqual(invalid, []);
     assert.throws(() => sim.click('no-such-message'), /no message/);

@@ -5,6 +5,7 @@
 // spec file in specs/infobip/ (the scopes it needs are the operation's `x-scopes`, the request body
 // is validated against the operation's schema), and what it does to the account's state. Auth,
 // scopes, validation and error bodies are shared (management-route.ts).
+import type { Subscription, SubscriptionSecurity } from './subscriptions.ts';
 import { randomBytes } from 'node:crypto';
 import { loadInfobipSpec, responseExample } from '../openapi.ts';
 
@@ -45,6 +46,11 @@ export interface ManagementCall {
   params: Record<string, string>;
   query: Record<string, string | undefined>;
   body: unknown;
+  /**
+   * Routes the simulator's clicks and replies: a subscription for CLICK or an inbound configuration
+   * that forwards over HTTP makes them go where it says, as on the real platform.
+   */
+  subscribe(subscription: Subscription): void;
 }
 
 export interface ManagementAnswer {
@@ -160,7 +166,7 @@ export const MANAGEMENT_ENDPOINTS: readonly ManagementEndpoint[] = [
     method: 'POST',
     path: '/resource-management/1/inbound-message-configurations',
     specFile: RESOURCES,
-    handle: ({ account, body }) => {
+    handle: ({ account, body, subscribe }) => {
       const request = body as { channel: string; numberKey?: string; number?: string; keyword?: string; forwarding?: SimInboundConfiguration['forwarding'] };
       const number = account.numbers.find((n) => n.numberKey === request.numberKey || n.number === request.number);
       if (!number) return { status: 404, error: 'Number not found.' };
@@ -177,6 +183,10 @@ export const MANAGEMENT_ENDPOINTS: readonly ManagementEndpoint[] = [
         ...(request.forwarding ? { forwarding: request.forwarding } : {}),
       };
       account.inbound.set(configuration.configurationKey, configuration);
+      if (request.forwarding?.url) {
+        const format = request.forwarding.format === 'MO_MESSAGES_API_JSON' ? 'MO_MESSAGES_API_JSON' : 'MO_JSON_2';
+        subscribe({ events: ['INBOUND_MESSAGE'], format, profile: { webhook: { notifyUrl: request.forwarding.url } } });
+      }
       return { status: 200, body: configuration };
     },
   },
@@ -227,7 +237,7 @@ export const MANAGEMENT_ENDPOINTS: readonly ManagementEndpoint[] = [
     specFile: SUBSCRIPTIONS,
     // SMS → SmsSubscriptionRequest, KAKAO_ALIM → KakaoAlimSubscriptionRequest.
     bodySchema: ({ channel }) => `${channel!.toLowerCase().replace(/(^|_)([a-z])/g, (_, _sep, c: string) => c.toUpperCase())}SubscriptionRequest`,
-    handle: ({ account, params, body }) => {
+    handle: ({ account, params, body, subscribe }) => {
       const subscription = { ...(body as Record<string, unknown>) };
       const subscriptionId = typeof subscription.subscriptionId === 'string' ? subscription.subscriptionId : key();
       const forChannel = account.subscriptions.get(params.channel!) ?? new Map<string, Record<string, unknown>>();
@@ -240,6 +250,14 @@ export const MANAGEMENT_ENDPOINTS: readonly ManagementEndpoint[] = [
       }
       forChannel.set(subscriptionId, { ...subscription, subscriptionId });
       account.subscriptions.set(params.channel!, forChannel);
+      const notifyUrl = (profile?.webhook as { notifyUrl?: unknown } | undefined)?.notifyUrl;
+      if ((subscription.events as unknown[] | undefined)?.includes('CLICK') && typeof notifyUrl === 'string') {
+        const security = profile?.security as { type?: string; credentials?: Record<string, string> } | undefined;
+        subscribe({
+          events: ['CLICK'],
+          profile: { webhook: { notifyUrl }, ...(security?.type && security.credentials ? { security: { type: security.type, credentials: security.credentials } as SubscriptionSecurity } : {}) },
+        });
+      }
       return { status: 201, body: { subscriptionId } };
     },
   },

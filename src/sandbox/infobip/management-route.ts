@@ -2,6 +2,7 @@
 // `Authorization: App <key>` (401), the scopes the operation's `x-scopes` list (403 when the key
 // has none of them), the request body against the operation's schema (400), then the endpoint.
 // Errors are the legacy `ApiException` these APIs document.
+import type { Subscription } from './subscriptions.ts';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { componentResponseExample, hasRequestBody, loadInfobipSpec, requestBodyValidator, schemaValidator, toViolations, type OpenApiSpec } from '../openapi.ts';
 import type { ManagementEndpoint, SimAccount } from './management-endpoints.ts';
@@ -11,6 +12,8 @@ export interface ManagementDeps {
   /** The scopes of a key; undefined means every scope (a key the test did not restrict). */
   scopesOf(apiKey: string): readonly string[] | undefined;
   accountOf(apiKey: string): SimAccount;
+  /** Where the simulator posts clicks and replies from now on (see ManagementCall.subscribe). */
+  subscribe(subscription: Subscription): void;
 }
 
 const MESSAGE_IDS: Record<number, string> = { 400: 'BAD_REQUEST', 401: 'UNAUTHORIZED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 409: 'CONFLICT' };
@@ -69,6 +72,7 @@ export function managementRoute(endpoint: ManagementEndpoint, deps: ManagementDe
           params: req.params as Record<string, string>,
           query: req.query as Record<string, string | undefined>,
           body: req.body,
+          subscribe: deps.subscribe,
         });
         if (answer.error !== undefined) return reject(reply, answer.status, answer.error);
         return answer.body === undefined ? reply.code(answer.status).send() : reply.code(answer.status).send(answer.body);
