@@ -1,5 +1,3 @@
-import { readlinkSync } from 'node:fs';
-import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createBackgroundWorkers, openTenantStore, startBackgroundWorkers, stopBackgroundWorkers } from '../connector.ts';
 import { createLogger } from '../logger.ts';
@@ -11,11 +9,7 @@ import { allowPrivateOutbound } from '../security/outbound-url.ts';
 const { config, tuning } = workerData as BackgroundThreadData;
 const port = parentPort!;
 const post = (message: FromBackground) => port.postMessage(message);
-/** Between normal (0) and idle-only (19): the background still gets a fair share under full load. */
-const BACKGROUND_NICE = 10;
 const log = createLogger(config.logLevel).child({ thread: 'background' });
-
-lowerThisThreadsPriority();
 
 try {
   allowPrivateOutbound(config.allowPrivateUrls);
@@ -45,16 +39,3 @@ try {
   port.close();
 }
 
-/**
- * Executes are what Journey Builder waits for; sending and write-back can lag a few seconds
- * without harm (everything is queued durably). On Linux, nice is per thread: this one yields
- * the CPU to the HTTP thread when both want it, and has it all when executes are idle.
- */
-function lowerThisThreadsPriority(): void {
-  try {
-    const threadId = Number(readlinkSync('/proc/thread-self').split('/').pop());
-    setPriority(threadId, BACKGROUND_NICE);
-  } catch (error) {
-    log.debug({ err: error }, 'background thread keeps the normal priority (not Linux, or not allowed)');
-  }
-}
