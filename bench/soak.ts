@@ -3,7 +3,7 @@ import { ExecuteSigner, fillExample, loadExample } from '../src/sandbox/journey-
 import type { BenchDialect } from './database.ts';
 import { progress, sleep } from './processes.ts';
 import { readMemory } from './rss.ts';
-import { startStack } from './stack.ts';
+import { type StackOptions, startStack } from './stack.ts';
 
 export interface SoakOptions {
   minutes: number;
@@ -31,8 +31,13 @@ const PENDING = 'Success: Message pending';
  * connector RSS, report rows) on stderr, and all of them in the JSON on stdout: RSS should not
  * grow and p99 should stay flat.
  */
-export async function runSoak(dialect: BenchDialect, postgresUrl: string | undefined, options: SoakOptions): Promise<{ dialect: BenchDialect; rate: number; minutes: SoakMinute[] }> {
-  const stack = await startStack(dialect, postgresUrl);
+export async function runSoak(
+  dialect: BenchDialect,
+  postgresUrl: string | undefined,
+  options: SoakOptions,
+  stackOptions: StackOptions = {},
+): Promise<{ dialect: BenchDialect; rate: number; minutes: SoakMinute[] }> {
+  const stack = await startStack(dialect, postgresUrl, stackOptions);
   const signer = new ExecuteSigner(stack.tenant.jwtSecret);
   const template = loadExample('sms');
   const target = new URL(`${stack.tenant.messageActivityUrl}execute`);
