@@ -216,7 +216,12 @@ export class Dispatcher {
     if (now - this.#lastSweep < SWEEP_EVERY_MS) return;
     this.#lastSweep = now;
     const db = this.#o.store.db;
-    await requeueExpiredLeases(db, now);
+    const orphaned = await requeueExpiredLeases(db, now);
+    if (orphaned > 0) {
+      // Their instance died, possibly with their request in flight: looked up before they go again.
+      this.#o.log.warn({ messages: orphaned }, 'messages whose lease ran out were put back, marked as of unknown outcome');
+      this.#o.metrics?.errors.inc({ kind: 'outcome_unknown' }, orphaned);
+    }
     const expired = await expireOverdueMessages(db, now);
     const byTenant = new Map<string, string[]>();
     for (const m of expired) byTenant.set(m.tenant_id, [...(byTenant.get(m.tenant_id) ?? []), m.id]);
@@ -503,6 +508,7 @@ export class Dispatcher {
       const throttled = outcome.retryAfterMs !== undefined || outcome.reason.startsWith('HTTP 429');
       if (throttled) this.#accountPausedUntil.set(accountId, Date.now() + delay);
       this.#o.metrics?.errors.inc({ kind: throttled ? 'provider_throttled' : 'provider_unavailable' }, messages.length);
+      if (outcome.outcomeUnknown) this.#o.metrics?.errors.inc({ kind: 'outcome_unknown' }, messages.length);
       this.#o.log.warn({ accountId, messages: messages.length, reason: outcome.reason, retryInMs: delay }, 'Infobip send will be retried');
       await this.#reschedule(messages, Date.now() + delay, outcome.reason, outcome.outcomeUnknown);
       return;
