@@ -45,6 +45,12 @@ const RELEASE_TICK_MS = 10;
 const PACING_SLACK_MS = 1000;
 /** Late paced messages catch up at most this much faster than their limit (see #releaseDue). */
 const CATCH_UP_FACTOR = 1.035;
+/**
+ * After a send whose answer was lost, its messages are looked up no sooner than this: a request
+ * Infobip took a moment ago may not be in its message logs yet, and looking too early would send it
+ * twice. (Messages of a dead instance wait for their lease to run out, far longer.)
+ */
+const UNKNOWN_OUTCOME_SETTLE_MS = 10_000;
 /** How often expired leases are put back and overdue messages expired. */
 const SWEEP_EVERY_MS = 1000;
 /** Flows visited per claim round; more are visited in turns. */
@@ -504,7 +510,8 @@ export class Dispatcher {
     }
     if (outcome.kind === 'retry') {
       const attempts = Math.max(...messages.map((m) => m.attempts));
-      const delay = outcome.retryAfterMs ?? backoffMs(attempts);
+      const backoff = outcome.retryAfterMs ?? backoffMs(attempts);
+      const delay = outcome.outcomeUnknown ? Math.max(backoff, UNKNOWN_OUTCOME_SETTLE_MS) : backoff;
       const throttled = outcome.retryAfterMs !== undefined || outcome.reason.startsWith('HTTP 429');
       if (throttled) this.#accountPausedUntil.set(accountId, Date.now() + delay);
       this.#o.metrics?.errors.inc({ kind: throttled ? 'provider_throttled' : 'provider_unavailable' }, messages.length);
