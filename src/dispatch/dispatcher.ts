@@ -473,7 +473,7 @@ export class Dispatcher {
     }
     const found = unknown.filter((m) => lookup.found.has(m.row.id));
     if (found.length > 0) {
-      this.#o.log.info({ tenantId: group.tenantId, channel: group.channel, found: found.length, unknown: unknown.length }, 'messages Infobip already had were recorded as sent, not sent again');
+      this.#o.log.warn({ tenantId: group.tenantId, channel: group.channel, found: found.length, unknown: unknown.length }, 'messages Infobip already had were recorded as sent, not sent again');
       await this.#recordAccepted({ ...group, messages: found }, lookup.found);
     }
     return { ...group, messages: group.messages.filter((m) => !lookup.found.has(m.row.id)) };
