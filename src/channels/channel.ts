@@ -41,6 +41,12 @@ export interface Channel {
   aliases: string[];
   /** Infobip endpoint that sends this channel. */
   endpoint: string;
+  /**
+   * Infobip endpoint that lists this channel's sent messages by messageId (`GET`, same spec file as
+   * `endpoint`). A message whose last send has an unknown outcome is looked up there before it is
+   * sent again; undefined when the channel has none (WhatsApp): such a message is sent again.
+   */
+  logsPath: string | undefined;
   /** Messages per Infobip request; infobip.md §1.5 recommends ≤ 1,000 destinations. */
   maxMessagesPerRequest: number;
   /** Report type (reports/report-types.ts) its delivery reports are written back as. */

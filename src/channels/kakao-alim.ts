@@ -154,6 +154,7 @@ export const kakaoAlim: Channel = {
   name: 'Kakao Alim',
   aliases: ['kakaoAlim', 'KakaoAlim', 'alimtalk', 'Kakao AlimTalk'],
   endpoint: '/kakao-alim/1/messages',
+  logsPath: '/kakao-alim/1/logs',
   maxMessagesPerRequest: 1000,
   deliveryReportType: 'omniDelivery',
   senderKind: 'kakao',

@@ -71,6 +71,7 @@ export const kakaoChingu: Channel = {
   name: 'Kakao ChinguTalk',
   aliases: ['kakaoChingu', 'chingu', 'friendtalk', 'Kakao FriendTalk', 'brand message', 'Kakao Brand Message'],
   endpoint: '/kakao-chingu/1/messages',
+  logsPath: '/kakao-chingu/1/logs',
   maxMessagesPerRequest: 1000,
   deliveryReportType: 'omniDelivery',
   senderKind: 'kakao',

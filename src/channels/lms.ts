@@ -46,6 +46,7 @@ export const lms: Channel = {
   name: 'LMS',
   aliases: ['Long SMS'],
   endpoint: '/sms/3/messages',
+  logsPath: '/sms/3/logs',
   ...smsFamily,
   compose,
   // A Korean LMS is one message however long its text (up to its 2,000 bytes).

@@ -95,6 +95,7 @@ export const mms: Channel = {
   name: 'MMS',
   aliases: [],
   endpoint: '/mms/2/messages',
+  logsPath: '/mms/2/logs',
   ...smsFamily,
   compose,
   buildRequest: (messages, context) => ({

@@ -224,6 +224,7 @@ export const rcs: Channel = {
   name: 'RCS',
   aliases: [],
   endpoint: '/rcs/2/messages',
+  logsPath: '/rcs/2/logs',
   maxMessagesPerRequest: 1000,
   deliveryReportType: 'omniDelivery',
   senderKind: 'rcs',

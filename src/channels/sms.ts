@@ -76,6 +76,7 @@ export const sms: Channel = {
   name: 'SMS',
   aliases: [],
   endpoint: '/sms/3/messages',
+  logsPath: '/sms/3/logs',
   ...smsFamily,
   compose: composeSmsContent,
   predictMessageCount: (content) => {

@@ -154,6 +154,7 @@ export const viber: Channel = {
   name: 'Viber',
   aliases: ['Viber Business Messages'],
   endpoint: '/viber/2/messages',
+  logsPath: '/viber/2/logs',
   maxMessagesPerRequest: 1000,
   deliveryReportType: 'omniDelivery',
   senderKind: 'viber',

@@ -199,6 +199,8 @@ export const whatsapp: Channel = {
   name: 'WhatsApp',
   aliases: ['WhatsApp template'],
   endpoint: '/whatsapp/1/message/template',
+  // The WhatsApp API has no message logs: a message whose outcome is unknown is sent again.
+  logsPath: undefined,
   maxMessagesPerRequest: 1000,
   deliveryReportType: 'omniDelivery',
   senderKind: 'whatsapp',

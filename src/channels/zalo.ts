@@ -66,6 +66,7 @@ export const zalo: Channel = {
   name: 'Zalo',
   aliases: ['Zalo ZNS', 'zns'],
   endpoint: '/zalo/2/messages',
+  logsPath: '/zalo/1/logs',
   maxMessagesPerRequest: 1000,
   deliveryReportType: 'omniDelivery',
   senderKind: 'zalo',

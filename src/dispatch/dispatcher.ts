@@ -3,7 +3,8 @@ import type { Logger } from 'pino';
 import { channel as channelById } from '../channels/registry.ts';
 import type { OutboundMessage } from '../channels/channel.ts';
 import { backoffMs } from '../http/retry.ts';
-import { type SendOutcome, sendToInfobip } from '../infobip/send.ts';
+import { findInLogs } from '../infobip/logs.ts';
+import { type ProviderStatus, type SendOutcome, sendToInfobip } from '../infobip/send.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import { dataExtensionRowMissingReport, expiredUnsentReport, quietHoursSkippedReport, rejectedByInfobipReport } from '../reports/connector-reports.ts';
 import { recordDeliveryReports } from '../reports/record-reports.ts';
@@ -17,7 +18,7 @@ import { requeueExpiredLeases } from '../store/sql/requeueExpiredLeases.ts';
 import { selectFlowPace } from '../store/sql/selectFlowPace.ts';
 import { updateClaimedMessages } from '../store/sql/updateClaimedMessages.ts';
 import type { DeliveryReport } from '../reports/report.ts';
-import type { Tenant } from '../tenants/tenant.ts';
+import type { InfobipAccount, Tenant } from '../tenants/tenant.ts';
 import type { TenantDirectory } from '../tenants/tenant-directory.ts';
 import type { SfmcClient } from '../sfmc/client.ts';
 import { PollingLoop } from '../workers/polling-loop.ts';
@@ -44,6 +45,12 @@ const RELEASE_TICK_MS = 10;
 const PACING_SLACK_MS = 1000;
 /** Late paced messages catch up at most this much faster than their limit (see #releaseDue). */
 const CATCH_UP_FACTOR = 1.035;
+/**
+ * After a send whose answer was lost, its messages are looked up no sooner than this: a request
+ * Infobip took a moment ago may not be in its message logs yet, and looking too early would send it
+ * twice. (Messages of a dead instance wait for their lease to run out, far longer.)
+ */
+const UNKNOWN_OUTCOME_SETTLE_MS = 10_000;
 /** How often expired leases are put back and overdue messages expired. */
 const SWEEP_EVERY_MS = 1000;
 /** Flows visited per claim round; more are visited in turns. */
@@ -215,7 +222,12 @@ export class Dispatcher {
     if (now - this.#lastSweep < SWEEP_EVERY_MS) return;
     this.#lastSweep = now;
     const db = this.#o.store.db;
-    await requeueExpiredLeases(db, now);
+    const orphaned = await requeueExpiredLeases(db, now);
+    if (orphaned > 0) {
+      // Their instance died, possibly with their request in flight: looked up before they go again.
+      this.#o.log.warn({ messages: orphaned }, 'messages whose lease ran out were put back, marked as of unknown outcome');
+      this.#o.metrics?.errors.inc({ kind: 'outcome_unknown' }, orphaned);
+    }
     const expired = await expireOverdueMessages(db, now);
     const byTenant = new Map<string, string[]>();
     for (const m of expired) byTenant.set(m.tenant_id, [...(byTenant.get(m.tenant_id) ?? []), m.id]);
@@ -406,7 +418,9 @@ export class Dispatcher {
       await this.#reschedule(claimedGroup.messages.map((m) => m.row), pausedUntil, 'account throttled by Infobip');
       return;
     }
-    const merged = await fillFromDataExtensions(claimedGroup.messages, tenant, this.#o.sfmc);
+    const unsettled = await this.#settleUnknownOutcomes(claimedGroup, account);
+    if (unsettled.messages.length === 0) return;
+    const merged = await fillFromDataExtensions(unsettled.messages, tenant, this.#o.sfmc);
     await this.#refuseUnfilled(claimedGroup.tenantId, merged.refused);
     if (merged.retry.messages.length > 0) {
       const attempts = Math.max(...merged.retry.messages.map((m) => m.row.attempts));
@@ -429,37 +443,81 @@ export class Dispatcher {
     await this.#record(group, outcome, account.id);
   }
 
-  async #record(group: SendGroup, outcome: SendOutcome, accountId: string): Promise<void> {
+  /**
+   * Messages whose last send has an unknown outcome (outcome_unknown) are looked up in their
+   * channel's message logs before they go again: those Infobip already has are recorded as sent,
+   * with the status the log gives, and not sent twice; the others go on. When the logs cannot be
+   * read now (5xx, 429, timeout) those messages wait with backoff, still marked, and the rest of
+   * the group goes on; when Infobip refuses the question (4xx) or the channel has no logs
+   * (WhatsApp) they are sent again, as before. Answers the group left to send.
+   */
+  async #settleUnknownOutcomes(group: SendGroup, account: InfobipAccount): Promise<SendGroup> {
+    const unknown = group.messages.filter((m) => m.row.outcome_unknown === 1);
+    if (unknown.length === 0) return group;
+    const { logsPath } = channelById(group.channel);
+    if (logsPath === undefined) {
+      this.#o.log.warn({ tenantId: group.tenantId, channel: group.channel, messages: unknown.length }, 'messages whose last send has an unknown outcome are sent again: the channel has no message logs');
+      return group;
+    }
+    const lookup = await findInLogs(account, logsPath, unknown.map((m) => m.row.id));
+    if (lookup.kind === 'refused') {
+      this.#o.log.warn({ tenantId: group.tenantId, channel: group.channel, messages: unknown.length, reason: lookup.reason }, 'message logs refused the lookup; messages whose last send has an unknown outcome are sent again');
+      return group;
+    }
+    if (lookup.kind === 'retry') {
+      const attempts = Math.max(...unknown.map((m) => m.row.attempts));
+      const delay = lookup.retryAfterMs ?? backoffMs(attempts);
+      this.#o.log.warn({ tenantId: group.tenantId, channel: group.channel, messages: unknown.length, reason: lookup.reason, retryInMs: delay }, 'message logs could not be read; the lookup will be retried');
+      await this.#reschedule(unknown.map((m) => m.row), Date.now() + delay, lookup.reason);
+      return { ...group, messages: group.messages.filter((m) => m.row.outcome_unknown !== 1) };
+    }
+    const found = unknown.filter((m) => lookup.found.has(m.row.id));
+    if (found.length > 0) {
+      this.#o.log.warn({ tenantId: group.tenantId, channel: group.channel, found: found.length, unknown: unknown.length }, 'messages Infobip already had were recorded as sent, not sent again');
+      await this.#recordAccepted({ ...group, messages: found }, lookup.found);
+    }
+    return { ...group, messages: group.messages.filter((m) => !lookup.found.has(m.row.id)) };
+  }
+
+  /** Messages Infobip took, with the status it gave each (none: UNKNOWN); the REJECTED ones are reported. */
+  async #recordAccepted(group: SendGroup, statuses: Map<string, ProviderStatus>): Promise<void> {
     const messages = group.messages.map((m) => m.row);
     const db = this.#o.store.db;
+    const refused = messages.filter((m) => statuses.get(m.id)?.groupName === 'REJECTED');
+    const byStatus = new Map<string, string[]>();
+    for (const m of messages) {
+      const name = statuses.get(m.id)?.name ?? 'UNKNOWN';
+      byStatus.set(name, [...(byStatus.get(name) ?? []), m.id]);
+    }
+    const sentAt = Date.now();
+    this.#o.metrics?.sent(group.channel, messages.length);
+    for (const [name, ids] of byStatus) {
+      await updateClaimedMessages(db, this.#owner, ids, { state: 'sent', sent_at: sentAt, provider_status: name, last_error: null, outcome_unknown: 0 });
+    }
+    if (refused.length > 0) {
+      await recordDeliveryReports(db, group.tenantId, refused.map((m) => ({ messageId: m.id, status: statuses.get(m.id)!, doneAt: new Date(sentAt).toISOString() })));
+    }
+  }
+
+  async #record(group: SendGroup, outcome: SendOutcome, accountId: string): Promise<void> {
+    const messages = group.messages.map((m) => m.row);
     if (outcome.kind === 'accepted') {
       // Infobip took the request: whatever its answer says, sending it again could duplicate it.
       const statuses = channelById(group.channel).readResponse(outcome.body) ?? new Map();
       if (statuses.size === 0) this.#o.log.error({ tenantId: group.tenantId, messages: messages.length }, 'Infobip accepted a request with an unreadable answer');
-      const refused = messages.filter((m) => statuses.get(m.id)?.groupName === 'REJECTED');
-      const byStatus = new Map<string, string[]>();
-      for (const m of messages) {
-        const name = statuses.get(m.id)?.name ?? 'UNKNOWN';
-        byStatus.set(name, [...(byStatus.get(name) ?? []), m.id]);
-      }
-      const sentAt = Date.now();
-      this.#o.metrics?.sent(group.channel, messages.length);
-      for (const [name, ids] of byStatus) {
-        await updateClaimedMessages(db, this.#owner, ids, { state: 'sent', sent_at: sentAt, provider_status: name, last_error: null });
-      }
-      if (refused.length > 0) {
-        await recordDeliveryReports(db, group.tenantId, refused.map((m) => ({ messageId: m.id, status: statuses.get(m.id)!, doneAt: new Date(sentAt).toISOString() })));
-      }
+      await this.#recordAccepted(group, statuses);
       return;
     }
     if (outcome.kind === 'retry') {
       const attempts = Math.max(...messages.map((m) => m.attempts));
-      const delay = outcome.retryAfterMs ?? backoffMs(attempts);
+      const backoff = outcome.retryAfterMs ?? backoffMs(attempts);
+      const delay = outcome.outcomeUnknown ? Math.max(backoff, UNKNOWN_OUTCOME_SETTLE_MS) : backoff;
       const throttled = outcome.retryAfterMs !== undefined || outcome.reason.startsWith('HTTP 429');
       if (throttled) this.#accountPausedUntil.set(accountId, Date.now() + delay);
       this.#o.metrics?.errors.inc({ kind: throttled ? 'provider_throttled' : 'provider_unavailable' }, messages.length);
+      if (outcome.outcomeUnknown) this.#o.metrics?.errors.inc({ kind: 'outcome_unknown' }, messages.length);
       this.#o.log.warn({ accountId, messages: messages.length, reason: outcome.reason, retryInMs: delay }, 'Infobip send will be retried');
-      await this.#reschedule(messages, Date.now() + delay, outcome.reason);
+      await this.#reschedule(messages, Date.now() + delay, outcome.reason, outcome.outcomeUnknown);
       return;
     }
     await this.#rejectRefused(group, outcome.httpStatus, outcome.description, outcome.violations);
@@ -479,7 +537,7 @@ export class Dispatcher {
       const bad = group.messages.filter((_, i) => named.has(i));
       const good = group.messages.filter((_, i) => !named.has(i));
       await this.#reject({ ...group, messages: bad }, httpStatus, description, violations);
-      await this.#reschedule(good.map((m) => m.row), Date.now(), 'sent again without the messages Infobip refused');
+      await this.#reschedule(good.map((m) => m.row), Date.now(), 'sent again without the messages Infobip refused', false);
       return;
     }
     await this.#reject(group, httpStatus, description, violations);
@@ -506,8 +564,13 @@ export class Dispatcher {
     await recordDeliveryReports(db, tenantId, reports.map(({ message, reason, detail }) => dataExtensionRowMissingReport(message.row.id, reason, detail)));
   }
 
-  async #reschedule(messages: ClaimedMessage[], at: number, reason: string): Promise<void> {
-    await updateClaimedMessages(this.#o.store.db, this.#owner, messages.map((m) => m.id), { state: 'queued', next_attempt_at: at, last_error: reason.slice(0, 1000) });
+  /**
+   * Puts messages back in the queue for `at`. `outcomeUnknown` is given only after a send attempt
+   * (whether it may have reached Infobip); otherwise the mark is kept as it is.
+   */
+  async #reschedule(messages: ClaimedMessage[], at: number, reason: string, outcomeUnknown?: boolean): Promise<void> {
+    const mark = outcomeUnknown === undefined ? {} : { outcome_unknown: outcomeUnknown ? 1 : 0 };
+    await updateClaimedMessages(this.#o.store.db, this.#owner, messages.map((m) => m.id), { state: 'queued', next_attempt_at: at, last_error: reason.slice(0, 1000), ...mark });
   }
 }
 

@@ -17,8 +17,12 @@ export interface ProviderStatus {
 export type SendOutcome =
   /** The 200 answer, read by the channel (its shape differs between API generations). */
   | { kind: 'accepted'; body: unknown }
-  /** Worth trying again later: 429, 5xx, timeouts, connection failures. */
-  | { kind: 'retry'; reason: string; retryAfterMs: number | undefined }
+  /**
+   * Worth trying again later: 429, 5xx, timeouts, connection failures. `outcomeUnknown`: the
+   * request may have reached Infobip and been taken (timed out or dropped before an answer), so
+   * its message logs are asked before sending again (dispatch/unknown-outcomes.ts).
+   */
+  | { kind: 'retry'; reason: string; retryAfterMs: number | undefined; outcomeUnknown: boolean }
   /** Infobip refused the request itself (4xx): sending it again cannot succeed. */
   | { kind: 'rejected'; httpStatus: number; description: string; violations: Violation[] };
 
@@ -35,7 +39,7 @@ export async function sendToInfobip(account: InfobipAccount, endpoint: string, b
       body: JSON.stringify(body),
     });
   } catch (error) {
-    return { kind: 'retry', reason: `network: ${(error as Error).message}`, retryAfterMs: undefined };
+    return { kind: 'retry', reason: `network: ${(error as Error).message}`, retryAfterMs: undefined, outcomeUnknown: !neverConnected(error) };
   }
   const text = await response.body.text().catch(() => '');
   const json = parseJson(text);
@@ -44,7 +48,20 @@ export async function sendToInfobip(account: InfobipAccount, endpoint: string, b
     return { kind: 'accepted', body: json };
   }
   if (status === 429 || status === 408 || status >= 500) {
-    return { kind: 'retry', reason: `HTTP ${status} ${summariseApiError(json, status).description}`, retryAfterMs: retryAfterMs(response.headers['retry-after']) };
+    // An answer, even an error, is a known outcome: Infobip did not take the request.
+    return { kind: 'retry', reason: `HTTP ${status} ${summariseApiError(json, status).description}`, retryAfterMs: retryAfterMs(response.headers['retry-after']), outcomeUnknown: false };
   }
   return { kind: 'rejected', httpStatus: status, ...summariseApiError(json, status) };
+}
+
+/** Errors raised before a connection existed: the request cannot have reached Infobip. */
+const NOT_CONNECTED = new Set(['UND_ERR_CONNECT_TIMEOUT', 'ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/**
+ * Whether a failed request never got a connection. Anything else (headers or body timeout, a
+ * socket closed or reset mid-request) may have reached Infobip and been taken.
+ */
+export function neverConnected(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && NOT_CONNECTED.has(code);
 }

@@ -61,6 +61,7 @@ const migrations: Record<string, Migration> = {
         .addColumn('pace_interval_us', 'bigint')
         .addColumn('cancel_on_stop', 'integer', (c) => c.notNull().defaultTo(1))
         .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .addColumn('outcome_unknown', 'integer', (c) => c.notNull().defaultTo(0))
         .execute();
       // The dispatcher finds flows with queued messages, then claims each flow's due ones in order.
       await db.schema.createIndex('messages_flow_due').on('messages').columns(['state', 'flow_key', 'next_attempt_at']).execute();

@@ -1,3 +1,5 @@
+import type { ColumnType } from 'kysely';
+
 /**
  * The database as Kysely sees it. Times are epoch milliseconds (BIGINT) so both dialects
  * compare and sort them the same way; JSON documents are TEXT for the same reason.
@@ -84,6 +86,12 @@ export interface MessagesTable {
   cancel_on_stop: number;
   /** After this the message is expired, never sent (its validity period). */
   expires_at: number;
+  /**
+   * 1 when a previous send attempt may have reached Infobip without us learning the answer (the
+   * instance died with it in flight, the request timed out or its connection dropped): before it
+   * is sent again, the channel's message logs are asked whether Infobip already has it.
+   */
+  outcome_unknown: ColumnType<number, number | undefined, number>;
 }
 
 export interface ReportsTable {

@@ -10,6 +10,7 @@ import { buildClick, buildInbound, firstLink, type ReplyRequest, trackingUrlOf }
 import { type Subscription, subscriptionProblem, subscriptionTarget } from './subscriptions.ts';
 import { DEFAULT_OUTCOMES, NO_FAULTS, checkOutcomes, mergeFaults } from './faults.ts';
 import { Ledger } from './ledger.ts';
+import { logsRoute, SIMULATED_LOGS_ENDPOINTS } from './logs-route.ts';
 import { createRandom } from './random.ts';
 import { SIMULATED_ENDPOINTS } from './endpoints.ts';
 import { MANAGEMENT_ENDPOINTS, newSimAccount, type SimAccount, type SimNumber } from './management-endpoints.ts';
@@ -177,6 +178,7 @@ export async function startInfobipSimulator(opts: InfobipSimulatorOptions): Prom
   };
   // One encapsulated plugin per endpoint: each has its own error shape in its error handler.
   for (const endpoint of SIMULATED_ENDPOINTS) await app.register(sendRoute(endpoint, deps));
+  for (const endpoint of SIMULATED_LOGS_ENDPOINTS) await app.register(logsRoute(endpoint, deps));
   await app.register(whatsappTemplatesRoute(deps.apiKeys));
   // Management state lives per API key: one key, one Infobip account.
   const accounts = new Map<string, SimAccount>();
