@@ -1,5 +1,5 @@
 import { ExecuteBodyPool } from '../bench/bodies.ts';
-import { progress } from '../bench/processes.ts';
+import { progress, sleep } from '../bench/processes.ts';
 import { type DriverResult, driveJourney } from './journey-driver.ts';
 import { ChaosRig, type RigOptions } from './rig.ts';
 import { settle, type Tally } from './tally.ts';
@@ -57,6 +57,9 @@ export async function runScenario(scenario: Scenario, settings: ChaosSettings): 
     const driver = await driveJourney({ bodies, urls, concurrency: 20, ratePerSecond }).finally(markDone);
     const { injected, allowedDuplicates = 0 } = await chaos;
     progress(`${scenario.name}: ${driver.accepted.size}/${settings.contacts} executes accepted; waiting for sends and reports`);
+    // A killed instance's leases must run out and its messages be claimed again before the count
+    // means anything: until then a message it had in flight is neither resent nor proven safe.
+    await waitForNoLeases(rig);
     let tally = await settle(rig.simulators, driver.accepted, SETTLE_MS);
     if (scenario.afterSettled) {
       Object.assign(injected, await scenario.afterSettled(rig, driver.accepted));
@@ -66,6 +69,17 @@ export async function runScenario(scenario: Scenario, settings: ChaosSettings): 
     return { scenario: scenario.name, contacts: settings.contacts, tally, driver: driverCounts, injected, allowedDuplicates, connectorLog: rig.logCounts(), crashes: [...rig.crashes] };
   } finally {
     await rig.stop();
+  }
+}
+
+/** How long a lease may still run after the last kill (the dispatcher's lease, plus a margin). */
+const LEASE_WAIT_MS = 180_000;
+
+async function waitForNoLeases(rig: ChaosRig): Promise<void> {
+  const deadline = Date.now() + LEASE_WAIT_MS;
+  while ((await rig.leasedMessages()).length > 0) {
+    if (Date.now() > deadline) throw new Error('messages stayed leased for longer than any lease');
+    await sleep(1000);
   }
 }
 
