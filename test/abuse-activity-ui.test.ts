@@ -94,7 +94,9 @@ describe('activity UI backend properties (fast-check, real HTTP)', () => {
     await fc.assert(
       fc.asyncProperty(bearer, bodies, fc.constantFrom('validate', 'test-send', 'context'), async (t, body, path) => {
         const answer = await call(path === 'context' ? 'GET' : 'POST', path, path === 'context' ? undefined : body, t);
-        assert.equal(answer.status, 401, answer.text.slice(0, 200));
+        // A token longer than Node's header limit (16 KiB) is refused before any route runs.
+        if (t.length > 16_000 && answer.status === 431) return;
+        assert.equal(answer.status, 401, `${answer.status} for a ${t.length}-character token: ${answer.text.slice(0, 200)}`);
       }),
       propertyRuns('activity UI tokens', 100),
     );
