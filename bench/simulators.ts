@@ -1,5 +1,5 @@
 import type { SimulatorEndpoints } from '../src/sandbox/sandbox.ts';
-import type { InfobipStats } from '../src/sandbox/infobip/types.ts';
+import type { InfobipStats, SimMessage } from '../src/sandbox/infobip/types.ts';
 import type { SfmcStats } from '../src/sandbox/sfmc/types.ts';
 import { type NodeChild, startNode } from './processes.ts';
 
@@ -13,6 +13,8 @@ export interface SimulatorsProcess {
   infobipStats(): Promise<InfobipStats>;
   resetInfobip(): Promise<void>;
   sfmcStats(): Promise<SfmcStats>;
+  /** Every message the Infobip simulator accepted, with how often it was received and its outcome. */
+  sentMessages(): Promise<SimMessage[]>;
   /** Every row of a data extension: a large answer, so the e2e phase asks only to confirm. */
   dataExtensionRows(key: string): Promise<Record<string, unknown>[]>;
 }
@@ -37,6 +39,7 @@ export async function startSimulatorsProcess(args: string[] = []): Promise<Simul
       if (response.status !== 204) throw new Error(`Infobip simulator reset answered ${response.status}`);
     },
     sfmcStats: () => getJson<SfmcStats>(`${sfmcOrigin}/__sim/stats`),
+    sentMessages: () => getJson<SimMessage[]>(`${infobip}/__sim/messages`),
     dataExtensionRows: (key) =>
       getJson<Record<string, unknown>[]>(`${sfmcOrigin}/__sim/dataextensions/${encodeURIComponent(endpoints.sfmc.accountId)}/${encodeURIComponent(key)}/rows`),
   };

@@ -1,6 +1,5 @@
 import { sleep } from '../bench/processes.ts';
 import type { SimulatorsProcess } from '../bench/simulators.ts';
-import type { SimMessage } from '../src/sandbox/infobip/types.ts';
 
 export interface Tally {
   accepted: number;
@@ -25,7 +24,7 @@ const SMS_REPORTS_KEY = 'SMS_Delivery_Reports';
 
 /** What the simulators saw, against what the journey was promised. */
 export async function tally(simulators: SimulatorsProcess, accepted: Set<string>): Promise<Tally> {
-  const messages = await sentMessages(simulators);
+  const messages = new Map((await simulators.sentMessages()).map((m) => [m.messageId, m]));
   const rows = new Map((await simulators.dataExtensionRows(SMS_REPORTS_KEY)).map((row) => [String(row.messageId), row]));
   const t: Tally = { accepted: accepted.size, sent: 0, duplicates: 0, lost: 0, reports: 0, wrongReports: 0, unexpected: 0 };
   for (const id of accepted) {
@@ -57,8 +56,3 @@ export async function settle(simulators: SimulatorsProcess, accepted: Set<string
   }
 }
 
-async function sentMessages(simulators: SimulatorsProcess): Promise<Map<string, SimMessage>> {
-  const response = await fetch(`${simulators.endpoints.infobip.baseUrl}/__sim/messages`);
-  if (!response.ok) throw new Error(`/__sim/messages answered ${response.status}`);
-  return new Map(((await response.json()) as SimMessage[]).map((m) => [m.messageId, m]));
-}

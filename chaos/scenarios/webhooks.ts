@@ -1,6 +1,5 @@
 import { sleep } from '../../bench/processes.ts';
 import { buildReport } from '../../src/sandbox/infobip/delivery-report.ts';
-import type { SimMessage } from '../../src/sandbox/infobip/types.ts';
 import { setInfobipFaults } from '../faults.ts';
 import type { Scenario } from '../scenario.ts';
 
@@ -21,8 +20,7 @@ export const webhooksScenario: Scenario = {
    */
   async afterSettled(rig, accepted) {
     await setInfobipFaults(rig.simulators, { webhookDuplicateRate: 0, webhookReorder: false });
-    const response = await fetch(`${rig.simulators.endpoints.infobip.baseUrl}/__sim/messages`);
-    const messages = ((await response.json()) as SimMessage[]).filter((m) => accepted.has(m.messageId));
+    const messages = (await rig.simulators.sentMessages()).filter((m) => accepted.has(m.messageId));
     const late = new Date(Date.now() - HOURS * 3600_000);
     let posted = 0;
     for (let i = 0; i < messages.length; i += 100) {
