@@ -191,6 +191,17 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0002_messages_by_destination': {
+    async up(db: Kysely<any>) {
+      // messages_recipient led with tenant_id, so SQLite's planner (without statistics) chose it
+      // for "tenant_id = ? AND id IN (…)" over the primary key: every webhook batch read all of
+      // the tenant's messages, and intake slowed as the table grew. Leading with the recipient
+      // still serves the reply lookup (destination IN (…) AND tenant_id = ? AND created_at ≥ ?)
+      // and offers nothing to a query that only knows the tenant.
+      await db.schema.dropIndex('messages_recipient').execute();
+      await db.schema.createIndex('messages_destination').on('messages').columns(['destination', 'tenant_id', 'created_at']).execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {
