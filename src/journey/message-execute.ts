@@ -149,6 +149,8 @@ function mergeFields(args: ActivityArguments): { args: ActivityArguments; missin
   const missing = new Set<string>();
   const merged = args.map((name, value) => {
     if (name.startsWith('field.')) return value;
+    // Most arguments hold no merge field: leave them as they are, without rendering.
+    if (typeof value === 'string' && !value.includes('#') && !JSON_TEXT.test(value)) return value;
     // Lists saved as JSON text are merged as structures, so a value holding `"` cannot break them.
     const rendered = renderContent(parseJsonText(value), values);
     for (const field of rendered.missing) missing.add(field);
@@ -157,8 +159,10 @@ function mergeFields(args: ActivityArguments): { args: ActivityArguments; missin
   return { args: merged, missing: [...missing] };
 }
 
+const JSON_TEXT = /^\s*[[{]/;
+
 function parseJsonText(value: unknown): unknown {
-  if (typeof value !== 'string' || !/^\s*[[{]/.test(value)) return value;
+  if (typeof value !== 'string' || !JSON_TEXT.test(value)) return value;
   try {
     return JSON.parse(value);
   } catch {

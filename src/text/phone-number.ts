@@ -8,17 +8,14 @@ import { type CountryCode, parsePhoneNumberFromString, type PhoneNumber } from '
  */
 export function normalisePhoneNumber(raw: string, defaultCountry: CountryCode | undefined): string | undefined {
   const cleaned = raw.trim().replace(/^00/, '+');
-  const readings: PhoneNumber[] = [];
   const asGiven = parsePhoneNumberFromString(cleaned, defaultCountry);
-  // Parsing costs tens of microseconds per execute: a valid mobile reading needs no second one.
-  if (asGiven?.isValid() && isMobile(asGiven)) return asGiven.number.slice(1);
-  if (asGiven) readings.push(asGiven);
-  if (!cleaned.startsWith('+')) {
-    const asInternational = parsePhoneNumberFromString(`+${cleaned.replace(/\D/g, '')}`);
-    if (asInternational) readings.push(asInternational);
-  }
-  const valid = readings.filter((r) => r.isValid());
-  const best = valid.find(isMobile) ?? valid[0];
+  // Parsing costs tens of microseconds per execute, and asking a reading's type as much again:
+  // an international number has one reading, so its type decides nothing.
+  if (cleaned.startsWith('+')) return asGiven?.isValid() ? asGiven.number.slice(1) : undefined;
+  const asInternational = parsePhoneNumberFromString(`+${cleaned.replace(/\D/g, '')}`);
+  const valid = [asGiven, asInternational].filter((r): r is PhoneNumber => r?.isValid() === true);
+  // Two valid readings (a national number that is also an international one): prefer a mobile.
+  const best = valid.length > 1 ? (valid.find(isMobile) ?? valid[0]) : valid[0];
   return best ? best.number.slice(1) : undefined;
 }
 

@@ -104,6 +104,16 @@ export function smsParts(text: string, language?: SmsLanguage): number[] {
  * UCS-2. The text is counted as given: normalise CRLF or smart quotes before, if wanted.
  */
 export function smsInfo(text: string, language?: SmsLanguage): SmsInfo {
+  // Execute asks twice for the same text (does it fit, how many parts): count it once.
+  if (lastInfo?.text === text && lastInfo.language === language) return { ...lastInfo.info };
+  const info = countInfo(text, language);
+  lastInfo = { text, language, info };
+  return { ...info };
+}
+
+let lastInfo: { text: string; language: SmsLanguage | undefined; info: SmsInfo } | undefined;
+
+function countInfo(text: string, language: SmsLanguage | undefined): SmsInfo {
   const { encoding, split, option } = count(text, language);
   const info: SmsInfo = { encoding, segments: split.parts.length, units: split.units, remaining: split.remaining };
   if (option?.singleLanguage) info.singleShift = option.singleLanguage;
