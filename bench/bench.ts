@@ -67,10 +67,16 @@ async function main(): Promise<void> {
   for (const dialect of settings.dialects) {
     // One dialect failing still reports the other: the error goes in its place in the document.
     try {
-      const pairs = await throughputPairs(dialect, settings);
+      const pairs = await throughputPairs(dialect, settings, ALL_IN_ONE);
       baselineRuns[dialect] = pairs.pairs.map((p) => p.baseline);
+      const httpOnly = await throughputPairs(dialect, settings, HTTP_ONLY);
       const endToEnd = await endToEndRuns(dialect, settings);
-      results[dialect] = { execute: summarisePairs(pairs.pairs), ...pairs.extra, ...endToEnd };
+      results[dialect] = {
+        execute: { topology: ALL_IN_ONE.what, ...summarisePairs(pairs.pairs) },
+        executeHttpOnly: { topology: HTTP_ONLY.what, ...summarisePairs(httpOnly.pairs), connectorLog: httpOnly.extra.connectorLogDuringThroughput },
+        ...pairs.extra,
+        ...endToEnd,
+      };
     } catch (error) {
       failed = true;
       progress(`${dialect} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
@@ -107,10 +113,32 @@ function takeSoakFlags(args: string[]): { enabled: boolean; options: SoakOptions
   return { enabled, options, rest };
 }
 
+interface Topology {
+  name: string;
+  what: string;
+  connectorEnv: NodeJS.ProcessEnv;
+}
+
+/** `npm start` as it comes: the background loops send and write back on a second thread while executes are measured. */
+const ALL_IN_ONE: Topology = {
+  name: 'all-in-one',
+  what: 'one instance does everything (MC_RELAY_WORKERS=thread, the default): sends and report write-backs run while executes are measured, on the same 2 cores',
+  connectorEnv: {},
+};
+/**
+ * An instance that only answers HTTP (MC_RELAY_WORKERS=false, docs/operations.md), as a larger
+ * installation runs its API nodes beside worker nodes: what the execute path itself costs.
+ */
+const HTTP_ONLY: Topology = {
+  name: 'http-only',
+  what: 'an instance that only answers HTTP (MC_RELAY_WORKERS=false): the stored messages wait for worker instances (none here)',
+  connectorEnv: { MC_RELAY_WORKERS: 'false' },
+};
+
 /** Baseline then execute, `rounds` times, on one connector process with a fresh store. */
-async function throughputPairs(dialect: BenchDialect, settings: BenchSettings) {
-  progress(`${dialect}: starting simulators and connector for execute throughput`);
-  const stack = await startStack(dialect, settings.postgresUrl);
+async function throughputPairs(dialect: BenchDialect, settings: BenchSettings, topology: Topology) {
+  progress(`${dialect} ${topology.name}: starting simulators and connector for execute throughput`);
+  const stack = await startStack(dialect, settings.postgresUrl, { connectorEnv: topology.connectorEnv });
   try {
     const pool = new ExecuteBodyPool(stack.tenant.jwtSecret);
     const executeUrl = `${stack.tenant.messageActivityUrl}execute`;
@@ -123,7 +151,7 @@ async function throughputPairs(dialect: BenchDialect, settings: BenchSettings) {
     const startedAt = Date.now();
     const pairs: Pair[] = [];
     for (let round = 1; round <= settings.rounds; round++) {
-      const label = settings.rounds > 1 ? ` round ${round}/${settings.rounds}` : '';
+      const label = `${settings.rounds > 1 ? ` round ${round}/${settings.rounds}` : ''} ${topology.name}`;
       const baseline = await measureBaseline(`${dialect}${label} baseline`, settings, pool, executeUrl);
       const execute = await measureThroughput({
         label: `${dialect}${label} execute`,

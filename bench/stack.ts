@@ -27,7 +27,7 @@ const HOST = '127.0.0.1';
 export interface StackOptions {
   /** Extra node flags for the connector, e.g. --cpu-prof (the bench's --profile). */
   connectorNodeArgs?: string[];
-  /** Extra environment for the connector (diagnostics only; the bench sets none). */
+  /** Extra environment for the connector, e.g. MC_RELAY_WORKERS=false for an HTTP-only instance. */
   connectorEnv?: NodeJS.ProcessEnv;
 }
 
