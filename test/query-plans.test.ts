@@ -11,6 +11,14 @@ import { selectMessagesForReports } from '../src/store/sql/selectMessagesForRepo
 import { selectRecentMessagesTo } from '../src/store/sql/selectRecentMessagesTo.ts';
 import { selectReports } from '../src/store/sql/selectReports.ts';
 import { selectWaitingMessage } from '../src/store/sql/selectWaitingMessage.ts';
+import { cancelWaitingMessages } from '../src/store/sql/cancelWaitingMessages.ts';
+import { claimFlowMessages } from '../src/store/sql/claimFlowMessages.ts';
+import { countQueuedAhead } from '../src/store/sql/countQueuedAhead.ts';
+import { countWaitingMessages } from '../src/store/sql/countWaitingMessages.ts';
+import { expireOverdueMessages } from '../src/store/sql/expireOverdueMessages.ts';
+import { listQueuedFlows } from '../src/store/sql/listQueuedFlows.ts';
+import { requeueExpiredLeases } from '../src/store/sql/requeueExpiredLeases.ts';
+import { selectFlowPace } from '../src/store/sql/selectFlowPace.ts';
 import { createTestDatabase, type TestDatabase } from './helpers/databases.ts';
 
 /**
@@ -33,6 +41,21 @@ const lookups: { name: string; run: (db: Kysely<Database>) => Promise<unknown>; 
   { name: 'selectEngagement', run: (db) => selectEngagement(db, 't', 'a'), uses: /reports USING INDEX sqlite_autoindex_reports_1 \(message_id=\?\)/ },
 ];
 
+/**
+ * The dispatcher's claims and sweeps read partial indexes that hold only queued (or only
+ * sending) messages, so their cost follows the queue, not every message ever sent.
+ */
+const queueReads: typeof lookups = [
+  { name: 'claimFlowMessages', run: (db) => claimFlowMessages(db, 'sqlite', { flowKey: 'f', owner: 'o', now: 1, leaseMs: 1, limit: 100, excludeAccountIds: [] }), uses: /messages USING INDEX messages_queued_due \(flow_key=\? AND next_attempt_at<\?\)/ },
+  { name: 'listQueuedFlows', run: (db) => listQueuedFlows(db, '', 10), uses: /USING COVERING INDEX messages_queued_due \(flow_key>\?\)/ },
+  { name: 'countQueuedAhead', run: (db) => countQueuedAhead(db, 'f', 1, 'a'), uses: /USING (COVERING )?INDEX messages_queued_due \(flow_key=\?/ },
+  { name: 'selectFlowPace', run: (db) => selectFlowPace(db, 'f'), uses: /USING INDEX messages_queued_due \(flow_key=\?\)/ },
+  { name: 'requeueExpiredLeases', run: (db) => requeueExpiredLeases(db, 1), uses: /messages USING INDEX messages_sending_lease \(lease_until<\?\)/ },
+  { name: 'expireOverdueMessages', run: (db) => expireOverdueMessages(db, 1), uses: /messages USING INDEX messages_queued_expiry \(expires_at<\?\)/ },
+  { name: 'countWaitingMessages', run: (db) => countWaitingMessages(db), uses: /messages USING INDEX messages_sending_lease[\s\S]*|messages USING INDEX messages_queued_(due|expiry)/ },
+  { name: 'cancelWaitingMessages', run: (db) => cancelWaitingMessages(db, { tenantId: 't', journeyId: 'j', onlyCancelOnStop: false, reason: 'r' }), uses: /messages USING INDEX messages_queued_(due|expiry)/ },
+];
+
 describe('SQLite finds webhook and Reports lookups by key, not by tenant', () => {
   let database: TestDatabase;
   let store: Store;
@@ -50,6 +73,14 @@ describe('SQLite finds webhook and Reports lookups by key, not by tenant', () =>
       const plan = (await planOf(store.db, lookup.run)).join('\n');
       assert.match(plan, lookup.uses, plan);
       assert.doesNotMatch(plan, /\bSCAN (messages|reports|url_clicks|inbound_messages)\b/, plan);
+    });
+  }
+
+  for (const read of queueReads) {
+    test(`${read.name} reads only the queue`, async () => {
+      const plan = (await planOf(store.db, read.run)).join('\n');
+      assert.match(plan, read.uses, plan);
+      assert.doesNotMatch(plan, /\bSCAN messages\b(?! USING)/, plan);
     });
   }
 });

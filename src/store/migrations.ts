@@ -1,4 +1,4 @@
-import type { Kysely, Migration, MigrationProvider } from 'kysely';
+import { type Kysely, type Migration, type MigrationProvider, sql } from 'kysely';
 
 /**
  * Migrations live in code, in order, so that one build carries its schema and the same
@@ -200,6 +200,21 @@ const migrations: Record<string, Migration> = {
       // and offers nothing to a query that only knows the tenant.
       await db.schema.dropIndex('messages_recipient').execute();
       await db.schema.createIndex('messages_destination').on('messages').columns(['destination', 'tenant_id', 'created_at']).execute();
+    },
+  },
+  '0003_partial_message_queues': {
+    async up(db: Kysely<any>) {
+      // The indexes the dispatcher claims and sweeps through held every message ever stored, keyed
+      // by state: each insert and each state change wrote them, and they grew with history. These
+      // hold only the messages in the state they serve (queued, or sending), so they stay as large
+      // as the queue. The queries name the state as a literal (store/sql/message-states.ts): a
+      // partial index only serves a query whose WHERE states its condition.
+      await db.schema.dropIndex('messages_flow_due').execute();
+      await db.schema.dropIndex('messages_state_lease').execute();
+      await db.schema.dropIndex('messages_state_expiry').execute();
+      await db.schema.createIndex('messages_queued_due').on('messages').columns(['flow_key', 'next_attempt_at']).where(sql.ref('state'), '=', sql.lit('queued')).execute();
+      await db.schema.createIndex('messages_queued_expiry').on('messages').column('expires_at').where(sql.ref('state'), '=', sql.lit('queued')).execute();
+      await db.schema.createIndex('messages_sending_lease').on('messages').column('lease_until').where(sql.ref('state'), '=', sql.lit('sending')).execute();
     },
   },
 };

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.ts';
+import { literalState } from './message-states.ts';
 
 /**
  * Cancels the queued (not yet claimed) messages of one journey version, of one of its activities
@@ -15,7 +16,7 @@ export async function cancelWaitingMessages(
     .set({ state: 'cancelled', last_error: target.reason.slice(0, 1000) })
     .where('tenant_id', '=', target.tenantId)
     .where('journey_id', '=', target.journeyId)
-    .where('state', '=', 'queued')
+    .where('state', '=', literalState('queued'))
     .$if(target.flowKey !== undefined, (qb) => qb.where('flow_key', '=', target.flowKey!))
     .$if(target.onlyCancelOnStop, (qb) => qb.where('cancel_on_stop', '=', 1))
     .returning('id')

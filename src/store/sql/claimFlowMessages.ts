@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Dialect } from '../database.ts';
 import type { Database, MessagesTable } from '../schema.ts';
+import { literalState } from './message-states.ts';
 
 export type ClaimedMessage = Selectable<MessagesTable>;
 
@@ -24,7 +25,7 @@ export async function claimFlowMessages(db: Kysely<Database>, dialect: Dialect, 
   const due = db
     .selectFrom('messages')
     .select('id')
-    .where('state', '=', 'queued')
+    .where('state', '=', literalState('queued'))
     .where('flow_key', '=', claim.flowKey)
     .where('next_attempt_at', '<=', claim.now)
     .$if(claim.excludeAccountIds.length > 0, (qb) => qb.where('account_id', 'not in', claim.excludeAccountIds))

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.ts';
+import { literalState } from './message-states.ts';
 
 /**
  * Puts back the messages whose lease ran out (their instance died mid-batch) so any instance
@@ -12,7 +13,7 @@ export async function requeueExpiredLeases(db: Kysely<Database>, now: number): P
   const result = await db
     .updateTable('messages')
     .set({ state: 'queued', lease_owner: null, lease_until: null, next_attempt_at: now, outcome_unknown: 1 })
-    .where('state', '=', 'sending')
+    .where('state', '=', literalState('sending'))
     .where('lease_until', '<', now)
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
