@@ -128,6 +128,53 @@ for (const dialect of testDialects) {
       assert.equal(sum(after.rowsPerCall) - sum(before.rowsPerCall), ids.length, 'each row accepted once after the outage');
     });
 
+    test('SFMC down between the accepted call and its status check: entries stay submitted, then are written without a second call', async () => {
+      await queueIdle();
+      const before = sandbox.sfmc.stats();
+      const ids = await executeAll(tenant, wave('check-down', 20), 20);
+      // The status check comes a second after SFMC accepted the call: the outage starts before it.
+      const submitted = await eventually(async () => {
+        const entries = await writebackEntries(db(), ids);
+        const accepted = entries.length === ids.length && entries.every((e) => e.state === 'submitted' || e.state === 'written');
+        return accepted && entries.some((e) => e.state === 'submitted') ? entries.filter((e) => e.state === 'submitted').map((e) => e.message_id) : undefined;
+      }, 'entries submitted');
+      sandbox.sfmc.setFaults({ down: true });
+      await sleep(2500);
+      assert.deepEqual([...tally((await writebackEntries(db(), submitted)).map((e) => e.state))], [['submitted', submitted.length]], 'neither written nor forgotten while unchecked');
+      assert.ok((sandbox.sfmc.stats().rejected['503'] ?? 0) > (before.rejected['503'] ?? 0), 'status checks met the outage');
+      sandbox.sfmc.setFaults({ down: false });
+      await allWritten(ids);
+      const after = sandbox.sfmc.stats();
+      assert.equal(sum(after.rowsPerCall) - sum(before.rowsPerCall), ids.length, 'each row sent once');
+    });
+
+    test('seconds of 429s, then one 503 without Retry-After: rows wait at most twice as long as they have waited, and are written once SFMC is back', async () => {
+      await queueIdle();
+      sandbox.sfmc.setFaults({ rate429: 1, retryAfterSeconds: 1 });
+      const ids = await executeAll(tenant, wave('throttled-then-down', 20), 20);
+      // Each call is answered 429 with Retry-After: 1 s, so the attempts add up within seconds.
+      await eventually(async () => {
+        const entries = await writebackEntries(db(), ids);
+        return entries.length === ids.length && entries.every((e) => e.state === 'pending' && e.attempts >= 6) ? entries : undefined;
+      }, 'six throttled attempts per entry', 30_000);
+      // The next call meets an outage page: 503 without Retry-After, so the rows back off on their own.
+      sandbox.sfmc.setFaults({ rate429: 0, down: true });
+      const refused = await eventually(async () => {
+        const entries = await writebackEntries(db(), ids);
+        return entries.every((e) => e.state === 'pending' && /^(HTTP|token request answered HTTP) 503/.test(e.last_error ?? '')) ? entries : undefined;
+      }, 'entries pending with the 503');
+      const now = Date.now();
+      const waitedMs = now - Math.min(...refused.map((e) => e.created_at));
+      for (const e of refused) {
+        // Backoff by attempts alone would be 32–64 s here (and minutes a few attempts later).
+        const waitMs = e.next_attempt_at - now;
+        assert.ok(waitMs <= 2 * waitedMs, `retried in ${waitMs} ms after waiting ${waitedMs} ms (${e.attempts} attempts)`);
+      }
+      sandbox.sfmc.setFaults({ down: false });
+      await rowsFor(ids, undefined, 2 * waitedMs + 10_000);
+      await allWritten(ids);
+    });
+
     test('rows SFMC refuses end failed with its reason; another data extension gets its rows meanwhile', async () => {
       // A data extension someone built without one of the package's columns.
       const key = `Reports_Without_MNC_${dialect}`;
