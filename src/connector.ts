@@ -66,6 +66,7 @@ export async function createConnector(config: ConnectorConfig, log: Logger, tuni
       suppressions,
     },
     log,
+    config.trustProxy,
   );
 
   return {

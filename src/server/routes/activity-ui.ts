@@ -12,6 +12,7 @@ import { lookupDeliveryReport } from '../../reports/report-lookup.ts';
 import { UserTokenVerifier } from '../../sfmc/user-token.ts';
 import { defaultAccount, type Tenant } from '../../tenants/tenant.ts';
 import { outboundAgent } from '../../security/outbound-url.ts';
+import { RateLimiter, tooManyAttempts } from '../../security/rate-limit.ts';
 import { browserModule } from '../../web/browser-modules.ts';
 import type { ServerContext } from '../context.ts';
 
@@ -50,6 +51,9 @@ const InArguments = Type.Array(Type.Record(Type.String(), Type.Unknown()), { max
 const ValidateBody = Type.Object({ inArguments: InArguments }, { additionalProperties: false });
 const TestSendBody = Type.Object({ inArguments: InArguments, to: Type.String({ minLength: 3, maxLength: 32 }) }, { additionalProperties: false });
 const TemplatesQuery = Type.Object({ accountId: Type.Optional(Type.String({ maxLength: 100 })), sender: Type.String({ pattern: '^\\+?[1-9]\\d{5,14}$' }) });
+
+/** Refused user tokens one client address may send per tenant and minute before it must wait. */
+export const UI_TOKEN_FAILURES_PER_MINUTE = 30;
 
 interface TenantParams {
   tenantKey: string;
@@ -129,6 +133,10 @@ function summariseTemplate(t: Record<string, any>): TemplateSummary {
  */
 export async function activityUiRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
   const verifier = new UserTokenVerifier();
+  // Refused user tokens per client address and tenant (unknown tenant keys count under one key).
+  // Only refusals count: a marketer's form calls the API often, and an expired token costs one
+  // refusal per call before the page asks Journey Builder for a fresh one.
+  const failures = new RateLimiter(UI_TOKEN_FAILURES_PER_MINUTE, 60_000);
   const cspOnFiles = (_req: FastifyRequest, reply: FastifyReply, payload: unknown, done: (err: null, payload: unknown) => void) => {
     uiSecurityHeaders(reply, ctx.allowPrivateUrls);
     done(null, payload);
@@ -152,8 +160,13 @@ export async function activityUiRoutes(app: FastifyInstance, ctx: ServerContext)
       // onRequest, before the body is read or validated: without a user token nothing is parsed and no schema is revealed.
       api.addHook('onRequest', async (req: FastifyRequest<{ Params: TenantParams }>, reply) => {
         const tenant = await ctx.tenants.byUrlKey(req.params.tenantKey);
+        // Checked before SFMC is asked: refused tokens cannot make us call SFMC at speed.
+        const client = `${req.ip} ${tenant?.id ?? '-'}`;
+        const wait = failures.retryAfter(client);
+        if (wait > 0) return tooManyAttempts(reply, wait, 'Too many requests with a refused Marketing Cloud token. Wait a minute, then reopen the activity from Journey Builder.');
         const token = /^Bearer\s+(\S{8,2048})$/i.exec(req.headers.authorization ?? '')?.[1];
         if (!tenant || !token || !(await verifier.belongsTo(tenant, token))) {
+          failures.count(client);
           return reply.code(401).send({ error: 'unauthorized', message: "open this activity from Journey Builder: the user's Marketing Cloud token was missing, expired or of another business unit" });
         }
         (req as FastifyRequest & { tenant: Tenant }).tenant = tenant;

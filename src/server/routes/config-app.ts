@@ -7,13 +7,13 @@ import { probeScopes, verifyAccount } from '../../infobip/management.ts';
 import { createSubscriptions, newWebhookSecurity } from '../../infobip/subscriptions.ts';
 import { packageDataExtensions } from '../../reports/data-extensions.ts';
 import { outboundUrlProblem } from '../../security/outbound-url.ts';
+import { RateLimiter, tooManyAttempts } from '../../security/rate-limit.ts';
 import { authorizeUrl, tenantToken, userFromAuthorizationCode, verifyClientCredentials, withSlash, type FieldProblem } from '../../sfmc/oauth.ts';
 import { provisionDataExtensions } from '../../sfmc/provision-data-extensions.ts';
 import { retrieveDataExtensions, SoapError } from '../../sfmc/soap.ts';
 import { addInfobipAccount } from '../../tenants/add-infobip-account.ts';
 import { webhookUrls } from '../../tenants/describe-tenant.ts';
 import type { AccountChannelSettings, InfobipAccount, Tenant } from '../../tenants/tenant.ts';
-import { RateLimiter } from '../config-app/rate-limit.ts';
 import { checkOAuthState, issueOAuthState, issueSession, readSession } from '../config-app/session.ts';
 import { configView, defaultSenders, NO_CHANNELS, saveTenant } from '../config-app/tenant-config.ts';
 import type { ServerContext } from '../context.ts';
@@ -169,7 +169,7 @@ function pageAndSignInRoutes(app: FastifyInstance, ctx: ServerContext, base: str
   const limited = (req: FastifyRequest, reply: FastifyReply): boolean => {
     const wait = signIns.take(`${req.ip} ${tenantOf(req).id}`);
     if (wait === 0) return false;
-    void reply.code(429).header('retry-after', String(Math.ceil(wait / 1000))).send({ error: 'rate_limited', message: 'Too many sign-in attempts. Wait a minute and try again.' });
+    void tooManyAttempts(reply, wait, 'Too many sign-in attempts. Wait a minute and try again.');
     return true;
   };
 
