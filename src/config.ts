@@ -21,6 +21,8 @@ export interface ConnectorConfig {
    * proxy every client then shares the proxy's address, and its failure limits (SECURITY.md).
    */
   trustProxy?: boolean | string;
+  /** Space-separated CSP sources that may frame the UIs, instead of Marketing Cloud's domains (security/frame-ancestors.ts). */
+  frameAncestors?: string;
   /** Operator's opt-in to outbound URLs on loopback/private networks (the sandbox needs it). */
   allowPrivateUrls: boolean;
   logLevel: string;
@@ -51,6 +53,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ConnectorCo
     masterKey: env.MC_RELAY_MASTER_KEY || undefined,
     previousMasterKeys: env.MC_RELAY_PREVIOUS_MASTER_KEYS || undefined,
     ...(trustProxy === undefined ? {} : { trustProxy }),
+    ...(env.MC_RELAY_FRAME_ANCESTORS ? { frameAncestors: env.MC_RELAY_FRAME_ANCESTORS } : {}),
     allowPrivateUrls: env.MC_RELAY_ALLOW_PRIVATE_URLS === 'true',
     logLevel: env.LOG_LEVEL ?? 'info',
     workers: workersMode !== 'false',

@@ -23,20 +23,14 @@ const templatesAgent = outboundAgent({ connections: 4 });
 const postmongerFile = fileURLToPath(new URL('../../../node_modules/postmonger/postmonger.js', import.meta.url));
 
 /**
- * Where Journey Builder frames the activity UIs from. The sandbox (private URLs allowed) adds
- * loopback, where the Journey Builder stand-in runs.
+ * No inline script or style anywhere in the UI: every script and style sheet is a file we serve.
+ * Framed only from `frameAncestors` (ServerContext), and no X-Frame-Options (it would stop Journey Builder).
  */
-export function frameAncestors(allowPrivateUrls: boolean): string {
-  const sfmc = "'self' https://*.exacttarget.com https://*.marketingcloudapps.com https://*.marketingcloudapis.com";
-  return allowPrivateUrls ? `${sfmc} http://127.0.0.1:* http://localhost:*` : sfmc;
-}
-
-/** No inline script or style anywhere in the UI: every script and style sheet is a file we serve. */
-export function uiSecurityHeaders(reply: FastifyReply, allowPrivateUrls: boolean): FastifyReply {
+export function uiSecurityHeaders(reply: FastifyReply, frameAncestors: string): FastifyReply {
   return reply
     .header(
       'content-security-policy',
-      `default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors ${frameAncestors(allowPrivateUrls)}`,
+      `default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors ${frameAncestors}`,
     )
     .header('x-content-type-options', 'nosniff')
     .header('referrer-policy', 'no-referrer');
@@ -138,7 +132,7 @@ export async function activityUiRoutes(app: FastifyInstance, ctx: ServerContext)
   // refusal per call before the page asks Journey Builder for a fresh one.
   const failures = new RateLimiter(UI_TOKEN_FAILURES_PER_MINUTE, 60_000);
   const cspOnFiles = (_req: FastifyRequest, reply: FastifyReply, payload: unknown, done: (err: null, payload: unknown) => void) => {
-    uiSecurityHeaders(reply, ctx.allowPrivateUrls);
+    uiSecurityHeaders(reply, ctx.frameAncestors);
     done(null, payload);
   };
 

@@ -86,10 +86,11 @@ const FILES: Record<string, { type: string; body: string }> = Object.fromEntries
 );
 
 /**
- * No inline script or style, nothing from another origin; framed only by Marketing Cloud. The
- * login form of a Web App sign-in posts to SFMC's auth host, which is a navigation, not a fetch.
+ * No inline script or style, nothing from another origin; framed only from `frameAncestors`
+ * (ServerContext: Marketing Cloud), and no X-Frame-Options. The login form of a Web App sign-in
+ * posts to SFMC's auth host, which is a navigation, not a fetch.
  */
-const CSP = [
+const csp = (frameAncestors: string) => [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self'",
@@ -99,12 +100,12 @@ const CSP = [
   "object-src 'none'",
   "base-uri 'none'",
   "form-action 'self'",
-  "frame-ancestors 'self' https://*.exacttarget.com https://*.marketingcloudapps.com",
+  `frame-ancestors ${frameAncestors}`,
 ].join('; ');
 
-function secure(reply: FastifyReply): FastifyReply {
+function secure(reply: FastifyReply, policy: string): FastifyReply {
   return reply
-    .header('content-security-policy', CSP)
+    .header('content-security-policy', policy)
     .header('x-content-type-options', 'nosniff')
     .header('referrer-policy', 'no-referrer')
     .header('cache-control', 'no-store');
@@ -135,7 +136,8 @@ const accountOf = (req: FastifyRequest) => accounts.get(req)!;
  */
 export async function configAppRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
   const base = '/t/:tenantKey/app';
-  app.addHook('onSend', async (_req, reply) => void secure(reply));
+  const policy = csp(ctx.frameAncestors);
+  app.addHook('onSend', async (_req, reply) => void secure(reply, policy));
   // Tenant, session and account are checked in onRequest, before a body is read: a caller without
   // a session learns nothing from schema errors.
   app.addHook('onRequest', async (req, reply) => {
