@@ -105,13 +105,16 @@ for (const dialect of testDialects) {
 }
 
 describe('without MC_RELAY_TRUST_PROXY the client is the connection, whatever X-Forwarded-For says', () => {
-  test('failures sent under ever-changing X-Forwarded-For values share one limit', async () => {
+  test('failures sent under ever-changing X-Forwarded-For values share one limit (admin API and /metrics)', async () => {
     const database = await createTestDatabase('sqlite');
-    const running = await startConnector({ databaseUrl: database.url, dataDir: database.dataDir });
+    const running = await startConnector({ databaseUrl: database.url, dataDir: database.dataDir, metricsToken: 'metrics-token-0123456789' });
     try {
-      const admin = `${running.url}/admin/tenants`;
-      assert.deepEqual(await statuses(ADMIN_FAILURES_PER_MINUTE, (i) => getAs(`192.0.2.${i}`, admin, 'wrong')), times(ADMIN_FAILURES_PER_MINUTE, 401));
-      assert.equal((await getAs('192.0.2.200', admin, 'wrong')).status, 429);
+      for (const [url, right] of [[`${running.url}/admin/tenants`, running.config.adminToken!], [`${running.url}/metrics`, 'metrics-token-0123456789']] as const) {
+        assert.equal((await getAs('192.0.2.250', url, right)).status, 200, url);
+        assert.deepEqual(await statuses(ADMIN_FAILURES_PER_MINUTE, (i) => getAs(`192.0.2.${i}`, url, 'wrong')), times(ADMIN_FAILURES_PER_MINUTE, 401), url);
+        assert.equal((await getAs('192.0.2.200', url, 'wrong')).status, 429, url);
+        assert.equal((await getAs('192.0.2.201', url, right)).status, 429, url);
+      }
     } finally {
       await running.close();
       await database.drop();
