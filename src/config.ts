@@ -15,6 +15,14 @@ export interface ConnectorConfig {
   masterKey: string | undefined;
   /** Comma-separated keys sealed with before a rotation: they open, never seal (SECURITY.md). */
   previousMasterKeys?: string;
+  /**
+   * Fastify's `trustProxy`: which peers' X-Forwarded-For names the client (`true` for any, or
+   * addresses/CIDRs/`loopback`…). Unset, the client is the connection's peer: behind a reverse
+   * proxy every client then shares the proxy's address, and its failure limits (SECURITY.md).
+   */
+  trustProxy?: boolean | string;
+  /** Space-separated CSP sources that may frame the UIs, instead of Marketing Cloud's domains (security/frame-ancestors.ts). */
+  frameAncestors?: string;
   /** Operator's opt-in to outbound URLs on loopback/private networks (the sandbox needs it). */
   allowPrivateUrls: boolean;
   logLevel: string;
@@ -33,6 +41,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ConnectorCo
     throw new Error(`MC_RELAY_WORKERS must be thread (the default), inline or false, got "${workersMode}"`);
   }
   const dataDir = resolve(env.MC_RELAY_DATA_DIR ?? 'data');
+  const trustProxy = trustProxyFromEnv(env.MC_RELAY_TRUST_PROXY);
   return {
     port,
     host,
@@ -43,9 +52,22 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ConnectorCo
     metricsToken: env.MC_RELAY_METRICS_TOKEN || undefined,
     masterKey: env.MC_RELAY_MASTER_KEY || undefined,
     previousMasterKeys: env.MC_RELAY_PREVIOUS_MASTER_KEYS || undefined,
+    ...(trustProxy === undefined ? {} : { trustProxy }),
+    ...(env.MC_RELAY_FRAME_ANCESTORS ? { frameAncestors: env.MC_RELAY_FRAME_ANCESTORS } : {}),
     allowPrivateUrls: env.MC_RELAY_ALLOW_PRIVATE_URLS === 'true',
     logLevel: env.LOG_LEVEL ?? 'info',
     workers: workersMode !== 'false',
     workerThread: workersMode === 'thread',
   };
+}
+
+/**
+ * `true`, or a comma-separated list of addresses, CIDRs and `loopback`/`linklocal`/`uniquelocal`.
+ * Not a hop count: Fastify trusts no peer for one, so it would silently change nothing.
+ */
+function trustProxyFromEnv(value: string | undefined): boolean | string | undefined {
+  if (!value || value === 'false') return undefined;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) throw new Error(`MC_RELAY_TRUST_PROXY takes true or the proxies' addresses (e.g. 10.0.0.0/8,loopback), not a hop count, got "${value}"`);
+  return value;
 }

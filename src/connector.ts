@@ -12,6 +12,7 @@ import { buildServer } from './server/app.ts';
 import { SfmcClient } from './sfmc/client.ts';
 import { allowPrivateOutbound } from './security/outbound-url.ts';
 import { openStore, type Store } from './store/database.ts';
+import { frameAncestors } from './security/frame-ancestors.ts';
 import { webhookUrls } from './tenants/describe-tenant.ts';
 import { BackgroundThread } from './workers/background-thread.ts';
 import { loadOrCreateKeyFile, parseMasterKey, parsePreviousMasterKeys, SecretBox } from './tenants/secret-box.ts';
@@ -61,11 +62,13 @@ export async function createConnector(config: ConnectorConfig, log: Logger, tuni
       backgroundMetrics: thread ? () => thread.metrics() : undefined,
       sfmc: new SfmcClient(),
       allowPrivateUrls: config.allowPrivateUrls,
+      frameAncestors: frameAncestors(config.frameAncestors, config.allowPrivateUrls),
       reportsStored: () => undefined,
       journeyEventsQueued: thread ? () => thread.wake('journeyEvents') : () => journeyEvents.wake(),
       suppressions,
     },
     log,
+    config.trustProxy,
   );
 
   return {

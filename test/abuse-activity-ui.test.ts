@@ -5,6 +5,7 @@ import type { Sandbox } from '../src/sandbox/sandbox.ts';
 import { smsExecuteBody } from './helpers/execute-body.ts';
 import { postJson } from './helpers/http.ts';
 import { anyJson, anyText, looseObject, propertyRuns } from './helpers/properties.ts';
+import { newClientAddresses } from './helpers/clients.ts';
 import { startTestSandbox } from './helpers/sandbox.ts';
 
 const argumentNames = ['channel', 'phone', 'sender', 'text', 'accountId', 'urlShortening', 'shortenUrl', 'trackClicks', 'customDomain', 'templateName', 'templateData.1', 'buttons', 'imageUrl', 'callbackData.X', 'field.Name'];
@@ -33,7 +34,9 @@ describe('activity UI backend properties (fast-check, real HTTP)', () => {
   let api: string;
 
   before(async () => {
-    sandbox = await startTestSandbox('sqlite');
+    // Each request comes from a client of its own (X-Forwarded-For), so 100 refused tokens test
+    // their answer, not the failure limit.
+    sandbox = await startTestSandbox('sqlite', { trustProxy: 'loopback' });
     const { sfmc } = sandbox.info;
     const answer = await postJson(`${sfmc.authBaseUrl}v2/token`, { grant_type: 'client_credentials', client_id: sfmc.clientId, client_secret: sfmc.clientSecret, account_id: sfmc.accountId });
     token = answer.json!.access_token;
@@ -41,10 +44,11 @@ describe('activity UI backend properties (fast-check, real HTTP)', () => {
   });
   after(() => sandbox.close());
 
+  const client = newClientAddresses();
   const call = async (method: string, path: string, body?: unknown, bearer = token) => {
     const response = await fetch(`${api}${path}`, {
       method,
-      headers: { authorization: `Bearer ${bearer}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: { authorization: `Bearer ${bearer}`, 'x-forwarded-for': client(), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       ...(body === undefined ? {} : { body: JSON.stringify(body) ?? 'null' }),
     });
     const text = await response.text();

@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import type { Sandbox } from '../src/sandbox/sandbox.ts';
 import { anyJson, anyText, looseObject, propertyRuns } from './helpers/properties.ts';
+import { newClientAddresses } from './helpers/clients.ts';
 import { startTestSandbox } from './helpers/sandbox.ts';
 import { tenantBody } from './helpers/tenants.ts';
 
@@ -65,13 +66,16 @@ describe('admin API properties (fast-check, real HTTP)', () => {
   let call: (method: string, path: string, body?: unknown, token?: string) => Promise<{ status: number; json: any; text: string; type: string }>;
 
   before(async () => {
-    sandbox = await startTestSandbox('sqlite');
+    // Each request comes from a client of its own (X-Forwarded-For), so 100 wrong tokens test
+    // their answer, not the failure limit.
+    sandbox = await startTestSandbox('sqlite', { trustProxy: 'loopback' });
+    const client = newClientAddresses();
     const list = await fetch(`${sandbox.info.adminUrl}/tenants`, { headers: { authorization: `Bearer ${sandbox.info.adminToken}` } });
     tenantId = ((await list.json()) as { tenants: { id: string }[] }).tenants[0]!.id;
     call = async (method, path, body, token = sandbox.info.adminToken) => {
       const response = await fetch(`${sandbox.info.adminUrl}${path}`, {
         method,
-        headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: { authorization: `Bearer ${token}`, 'x-forwarded-for': client(), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         ...(body === undefined ? {} : { body: JSON.stringify(body) ?? 'null' }),
       });
       const text = await response.text();

@@ -25,6 +25,8 @@ export interface SandboxOptions {
   /** Share of delivered RCS/Viber/WhatsApp messages that are seen. */
   seenRate?: number;
   tuning?: ConnectorTuning;
+  /** ConnectorConfig.trustProxy: tests stand in for many clients behind a proxy with X-Forwarded-For. */
+  trustProxy?: ConnectorConfig['trustProxy'];
   log: Logger;
 }
 
@@ -201,6 +203,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     masterKey: randomBytes(32).toString('base64'),
     // The simulators live on loopback, which a production connector refuses to call.
     allowPrivateUrls: true,
+    ...(options.trustProxy === undefined ? {} : { trustProxy: options.trustProxy }),
     logLevel: options.log.level,
     workers: true,
   };

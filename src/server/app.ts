@@ -14,8 +14,10 @@ export function redactUrl(url: string): string {
   return url.replace(/\/hooks\/[^/?]+/, '/hooks/[token]');
 }
 
-export function buildServer(ctx: ServerContext, log: Logger): FastifyInstance {
+/** `trustProxy` (ConnectorConfig) decides what `req.ip`, the key of the failure limits, is. */
+export function buildServer(ctx: ServerContext, log: Logger, trustProxy: boolean | string = false): FastifyInstance {
   const app = Fastify({
+    trustProxy,
     loggerInstance: log as FastifyBaseLogger,
     // One log line per request would cost more than execute itself, and request URLs hold webhook tokens.
     logController: new LogController({ disableRequestLogging: true }),

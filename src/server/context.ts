@@ -16,6 +16,8 @@ export interface ServerContext {
   publicUrl: string;
   adminToken: string | undefined;
   allowPrivateUrls: boolean;
+  /** CSP `frame-ancestors` sources of the activity UIs and the Configuration app (security/frame-ancestors.ts). */
+  frameAncestors: string;
   metrics: Metrics;
   metricsToken: string | undefined;
   /** The background thread's series (messages sent, provider latency…), when the loops run there. */

@@ -43,7 +43,7 @@ export async function activityRoutes(app: FastifyInstance, ctx: ServerContext): 
     app.get<{ Params: ActivityParams }>(path, async (req, reply) => {
       const found = await resolve(req.params);
       if (!found) return reply.code(404).send({ error: 'not_found' });
-      return uiSecurityHeaders(reply, ctx.allowPrivateUrls).type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(await activityPage(found.activity.id));
+      return uiSecurityHeaders(reply, ctx.frameAncestors).type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(await activityPage(found.activity.id));
     });
   }
 

@@ -12,6 +12,7 @@ import { lookupDeliveryReport } from '../../reports/report-lookup.ts';
 import { UserTokenVerifier } from '../../sfmc/user-token.ts';
 import { defaultAccount, type Tenant } from '../../tenants/tenant.ts';
 import { outboundAgent } from '../../security/outbound-url.ts';
+import { RateLimiter, tooManyAttempts } from '../../security/rate-limit.ts';
 import { browserModule } from '../../web/browser-modules.ts';
 import type { ServerContext } from '../context.ts';
 
@@ -22,20 +23,14 @@ const templatesAgent = outboundAgent({ connections: 4 });
 const postmongerFile = fileURLToPath(new URL('../../../node_modules/postmonger/postmonger.js', import.meta.url));
 
 /**
- * Where Journey Builder frames the activity UIs from. The sandbox (private URLs allowed) adds
- * loopback, where the Journey Builder stand-in runs.
+ * No inline script or style anywhere in the UI: every script and style sheet is a file we serve.
+ * Framed only from `frameAncestors` (ServerContext), and no X-Frame-Options (it would stop Journey Builder).
  */
-export function frameAncestors(allowPrivateUrls: boolean): string {
-  const sfmc = "'self' https://*.exacttarget.com https://*.marketingcloudapps.com https://*.marketingcloudapis.com";
-  return allowPrivateUrls ? `${sfmc} http://127.0.0.1:* http://localhost:*` : sfmc;
-}
-
-/** No inline script or style anywhere in the UI: every script and style sheet is a file we serve. */
-export function uiSecurityHeaders(reply: FastifyReply, allowPrivateUrls: boolean): FastifyReply {
+export function uiSecurityHeaders(reply: FastifyReply, frameAncestors: string): FastifyReply {
   return reply
     .header(
       'content-security-policy',
-      `default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors ${frameAncestors(allowPrivateUrls)}`,
+      `default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors ${frameAncestors}`,
     )
     .header('x-content-type-options', 'nosniff')
     .header('referrer-policy', 'no-referrer');
@@ -50,6 +45,9 @@ const InArguments = Type.Array(Type.Record(Type.String(), Type.Unknown()), { max
 const ValidateBody = Type.Object({ inArguments: InArguments }, { additionalProperties: false });
 const TestSendBody = Type.Object({ inArguments: InArguments, to: Type.String({ minLength: 3, maxLength: 32 }) }, { additionalProperties: false });
 const TemplatesQuery = Type.Object({ accountId: Type.Optional(Type.String({ maxLength: 100 })), sender: Type.String({ pattern: '^\\+?[1-9]\\d{5,14}$' }) });
+
+/** Refused user tokens one client address may send per tenant and minute before it must wait. */
+export const UI_TOKEN_FAILURES_PER_MINUTE = 30;
 
 interface TenantParams {
   tenantKey: string;
@@ -129,8 +127,12 @@ function summariseTemplate(t: Record<string, any>): TemplateSummary {
  */
 export async function activityUiRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
   const verifier = new UserTokenVerifier();
+  // Refused user tokens per client address and tenant (unknown tenant keys count under one key).
+  // Only refusals count: a marketer's form calls the API often, and an expired token costs one
+  // refusal per call before the page asks Journey Builder for a fresh one.
+  const failures = new RateLimiter(UI_TOKEN_FAILURES_PER_MINUTE, 60_000);
   const cspOnFiles = (_req: FastifyRequest, reply: FastifyReply, payload: unknown, done: (err: null, payload: unknown) => void) => {
-    uiSecurityHeaders(reply, ctx.allowPrivateUrls);
+    uiSecurityHeaders(reply, ctx.frameAncestors);
     done(null, payload);
   };
 
@@ -152,8 +154,13 @@ export async function activityUiRoutes(app: FastifyInstance, ctx: ServerContext)
       // onRequest, before the body is read or validated: without a user token nothing is parsed and no schema is revealed.
       api.addHook('onRequest', async (req: FastifyRequest<{ Params: TenantParams }>, reply) => {
         const tenant = await ctx.tenants.byUrlKey(req.params.tenantKey);
+        // Checked before SFMC is asked: refused tokens cannot make us call SFMC at speed.
+        const client = `${req.ip} ${tenant?.id ?? '-'}`;
+        const wait = failures.retryAfter(client);
+        if (wait > 0) return tooManyAttempts(reply, wait, 'Too many requests with a refused Marketing Cloud token. Wait a minute, then reopen the activity from Journey Builder.');
         const token = /^Bearer\s+(\S{8,2048})$/i.exec(req.headers.authorization ?? '')?.[1];
         if (!tenant || !token || !(await verifier.belongsTo(tenant, token))) {
+          failures.count(client);
           return reply.code(401).send({ error: 'unauthorized', message: "open this activity from Journey Builder: the user's Marketing Cloud token was missing, expired or of another business unit" });
         }
         (req as FastifyRequest & { tenant: Tenant }).tenant = tenant;

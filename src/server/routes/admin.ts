@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { digits } from '../../reports/inbound-webhook.ts';
+import { RateLimiter, tooManyAttempts } from '../../security/rate-limit.ts';
 import { deleteSuppression } from '../../store/sql/deleteSuppression.ts';
 import { insertSuppressions } from '../../store/sql/insertSuppressions.ts';
 import { tenantToken } from '../../sfmc/oauth.ts';
@@ -26,14 +27,25 @@ export function sameToken(given: string, expected: string): boolean {
   return timingSafeEqual(digest(given), digest(expected));
 }
 
+/** Wrong admin tokens one client address may send per minute before it must wait. */
+export const ADMIN_FAILURES_PER_MINUTE = 10;
+
 /** The operator's API, under /admin, authenticated with the bearer token MC_RELAY_ADMIN_TOKEN. */
 export async function adminRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
+  // Wrong tokens per client address: past the limit, every request of that address waits, the
+  // right token included (else a 429 for wrong and a 200 for right would keep guessing open).
+  const failures = new RateLimiter(ADMIN_FAILURES_PER_MINUTE, 60_000);
   // onRequest, before the body is read or validated: a caller without the token learns nothing, not even the schema.
   app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
     if (!ctx.adminToken) return reply.code(503).send({ error: 'admin_disabled', message: 'set MC_RELAY_ADMIN_TOKEN to enable the admin API' });
+    const wait = failures.retryAfter(req.ip);
+    if (wait > 0) return tooManyAttempts(reply, wait, 'Too many requests with a wrong admin token from this address. Wait a minute and try again.');
     const header = req.headers.authorization ?? '';
     const given = header.startsWith('Bearer ') ? header.slice(7) : '';
-    if (!given || !sameToken(given, ctx.adminToken)) return reply.code(401).send({ error: 'unauthorized', message: 'send Authorization: Bearer <MC_RELAY_ADMIN_TOKEN>' });
+    if (!given || !sameToken(given, ctx.adminToken)) {
+      failures.count(req.ip);
+      return reply.code(401).send({ error: 'unauthorized', message: 'send Authorization: Bearer <MC_RELAY_ADMIN_TOKEN>' });
+    }
   });
 
   app.post<{ Body: CreateTenantBody }>('/tenants', { schema: { body: CreateTenantBody } }, async (req, reply) => {

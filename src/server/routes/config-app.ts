@@ -7,13 +7,13 @@ import { probeScopes, verifyAccount } from '../../infobip/management.ts';
 import { createSubscriptions, newWebhookSecurity } from '../../infobip/subscriptions.ts';
 import { packageDataExtensions } from '../../reports/data-extensions.ts';
 import { outboundUrlProblem } from '../../security/outbound-url.ts';
+import { RateLimiter, tooManyAttempts } from '../../security/rate-limit.ts';
 import { authorizeUrl, tenantToken, userFromAuthorizationCode, verifyClientCredentials, withSlash, type FieldProblem } from '../../sfmc/oauth.ts';
 import { provisionDataExtensions } from '../../sfmc/provision-data-extensions.ts';
 import { retrieveDataExtensions, SoapError } from '../../sfmc/soap.ts';
 import { addInfobipAccount } from '../../tenants/add-infobip-account.ts';
 import { webhookUrls } from '../../tenants/describe-tenant.ts';
 import type { AccountChannelSettings, InfobipAccount, Tenant } from '../../tenants/tenant.ts';
-import { RateLimiter } from '../config-app/rate-limit.ts';
 import { checkOAuthState, issueOAuthState, issueSession, readSession } from '../config-app/session.ts';
 import { configView, defaultSenders, NO_CHANNELS, saveTenant } from '../config-app/tenant-config.ts';
 import type { ServerContext } from '../context.ts';
@@ -86,10 +86,11 @@ const FILES: Record<string, { type: string; body: string }> = Object.fromEntries
 );
 
 /**
- * No inline script or style, nothing from another origin; framed only by Marketing Cloud. The
- * login form of a Web App sign-in posts to SFMC's auth host, which is a navigation, not a fetch.
+ * No inline script or style, nothing from another origin; framed only from `frameAncestors`
+ * (ServerContext: Marketing Cloud), and no X-Frame-Options. The login form of a Web App sign-in
+ * posts to SFMC's auth host, which is a navigation, not a fetch.
  */
-const CSP = [
+const csp = (frameAncestors: string) => [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self'",
@@ -99,12 +100,12 @@ const CSP = [
   "object-src 'none'",
   "base-uri 'none'",
   "form-action 'self'",
-  "frame-ancestors 'self' https://*.exacttarget.com https://*.marketingcloudapps.com",
+  `frame-ancestors ${frameAncestors}`,
 ].join('; ');
 
-function secure(reply: FastifyReply): FastifyReply {
+function secure(reply: FastifyReply, policy: string): FastifyReply {
   return reply
-    .header('content-security-policy', CSP)
+    .header('content-security-policy', policy)
     .header('x-content-type-options', 'nosniff')
     .header('referrer-policy', 'no-referrer')
     .header('cache-control', 'no-store');
@@ -135,7 +136,8 @@ const accountOf = (req: FastifyRequest) => accounts.get(req)!;
  */
 export async function configAppRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
   const base = '/t/:tenantKey/app';
-  app.addHook('onSend', async (_req, reply) => void secure(reply));
+  const policy = csp(ctx.frameAncestors);
+  app.addHook('onSend', async (_req, reply) => void secure(reply, policy));
   // Tenant, session and account are checked in onRequest, before a body is read: a caller without
   // a session learns nothing from schema errors.
   app.addHook('onRequest', async (req, reply) => {
@@ -169,7 +171,7 @@ function pageAndSignInRoutes(app: FastifyInstance, ctx: ServerContext, base: str
   const limited = (req: FastifyRequest, reply: FastifyReply): boolean => {
     const wait = signIns.take(`${req.ip} ${tenantOf(req).id}`);
     if (wait === 0) return false;
-    void reply.code(429).header('retry-after', String(Math.ceil(wait / 1000))).send({ error: 'rate_limited', message: 'Too many sign-in attempts. Wait a minute and try again.' });
+    void tooManyAttempts(reply, wait, 'Too many sign-in attempts. Wait a minute and try again.');
     return true;
   };
 
