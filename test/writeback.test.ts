@@ -148,15 +148,15 @@ for (const dialect of testDialects) {
       assert.equal(sum(after.rowsPerCall) - sum(before.rowsPerCall), ids.length, 'each row sent once');
     });
 
-    test('seconds of 429s, then one 503 without Retry-After: rows wait at most twice as long as they have waited, and are written once SFMC is back', async () => {
+    test('seconds of 429s, then one 503 without Retry-After: rows wait at most four times as long as they have waited, and are written once SFMC is back', async () => {
       await queueIdle();
       sandbox.sfmc.setFaults({ rate429: 1, retryAfterSeconds: 1 });
       const ids = await executeAll(tenant, wave('throttled-then-down', 20), 20);
       // Each call is answered 429 with Retry-After: 1 s, so the attempts add up within seconds.
       await eventually(async () => {
         const entries = await writebackEntries(db(), ids);
-        return entries.length === ids.length && entries.every((e) => e.state === 'pending' && e.attempts >= 6) ? entries : undefined;
-      }, 'six throttled attempts per entry', 30_000);
+        return entries.length === ids.length && entries.every((e) => e.state === 'pending' && e.attempts >= 8) ? entries : undefined;
+      }, 'eight throttled attempts per entry', 30_000);
       // The next call meets an outage page: 503 without Retry-After, so the rows back off on their own.
       sandbox.sfmc.setFaults({ rate429: 0, down: true });
       const refused = await eventually(async () => {
@@ -166,12 +166,12 @@ for (const dialect of testDialects) {
       const now = Date.now();
       const waitedMs = now - Math.min(...refused.map((e) => e.created_at));
       for (const e of refused) {
-        // Backoff by attempts alone would be 32–64 s here (and minutes a few attempts later).
+        // Backoff by attempts alone would be 2–4 minutes here, many times what the rows waited.
         const waitMs = e.next_attempt_at - now;
-        assert.ok(waitMs <= 2 * waitedMs, `retried in ${waitMs} ms after waiting ${waitedMs} ms (${e.attempts} attempts)`);
+        assert.ok(waitMs <= 4 * waitedMs, `retried in ${waitMs} ms after waiting ${waitedMs} ms (${e.attempts} attempts)`);
       }
       sandbox.sfmc.setFaults({ down: false });
-      await rowsFor(ids, undefined, 2 * waitedMs + 10_000);
+      await rowsFor(ids, undefined, 4 * waitedMs + 10_000);
       await allWritten(ids);
     });
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { channel as channelById } from '../channels/registry.ts';
 import type { OutboundMessage } from '../channels/channel.ts';
-import { backoffMs } from '../http/retry.ts';
+import { retryDelayMs } from '../http/retry.ts';
 import { findInLogs } from '../infobip/logs.ts';
 import { type ProviderStatus, type SendOutcome, sendToInfobip } from '../infobip/send.ts';
 import type { Metrics } from '../metrics/metrics.ts';
@@ -423,8 +423,8 @@ export class Dispatcher {
     const merged = await fillFromDataExtensions(unsettled.messages, tenant, this.#o.sfmc);
     await this.#refuseUnfilled(claimedGroup.tenantId, merged.refused);
     if (merged.retry.messages.length > 0) {
-      const attempts = Math.max(...merged.retry.messages.map((m) => m.row.attempts));
-      await this.#reschedule(merged.retry.messages.map((m) => m.row), Date.now() + (merged.retry.retryAfterMs ?? backoffMs(attempts)), merged.retry.reason);
+      const rows = merged.retry.messages.map((m) => m.row);
+      await this.#reschedule(rows, Date.now() + retryDelayFor(rows, merged.retry.retryAfterMs), merged.retry.reason);
     }
     if (merged.ready.length === 0) return;
     const group = { ...claimedGroup, messages: merged.ready };
@@ -465,8 +465,7 @@ export class Dispatcher {
       return group;
     }
     if (lookup.kind === 'retry') {
-      const attempts = Math.max(...unknown.map((m) => m.row.attempts));
-      const delay = lookup.retryAfterMs ?? backoffMs(attempts);
+      const delay = retryDelayFor(unknown.map((m) => m.row), lookup.retryAfterMs);
       this.#o.log.warn({ tenantId: group.tenantId, channel: group.channel, messages: unknown.length, reason: lookup.reason, retryInMs: delay }, 'message logs could not be read; the lookup will be retried');
       await this.#reschedule(unknown.map((m) => m.row), Date.now() + delay, lookup.reason);
       return { ...group, messages: group.messages.filter((m) => m.row.outcome_unknown !== 1) };
@@ -509,8 +508,7 @@ export class Dispatcher {
       return;
     }
     if (outcome.kind === 'retry') {
-      const attempts = Math.max(...messages.map((m) => m.attempts));
-      const backoff = outcome.retryAfterMs ?? backoffMs(attempts);
+      const backoff = retryDelayFor(messages, outcome.retryAfterMs);
       const delay = outcome.outcomeUnknown ? Math.max(backoff, UNKNOWN_OUTCOME_SETTLE_MS) : backoff;
       const throttled = outcome.retryAfterMs !== undefined || outcome.reason.startsWith('HTTP 429');
       if (throttled) this.#accountPausedUntil.set(accountId, Date.now() + delay);
@@ -576,4 +574,10 @@ export class Dispatcher {
 
 function toOutbound({ row, payload }: PreparedMessage): OutboundMessage {
   return { id: row.id, destination: row.destination, sender: payload.sender, content: payload.content, callbackData: row.callback_data };
+}
+
+/** The retry delay of a group of messages: its most tried one's backoff, bounded by its oldest one's wait (http/retry.ts). */
+function retryDelayFor(rows: ClaimedMessage[], retryAfterMs: number | undefined): number {
+  const attempts = Math.max(...rows.map((r) => r.attempts));
+  return retryDelayMs(attempts, Date.now() - Math.min(...rows.map((r) => r.created_at)), retryAfterMs);
 }

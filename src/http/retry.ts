@@ -17,3 +17,21 @@ export function backoffMs(attempt: number, baseMs = 1000, capMs = 300_000, rando
   const ceiling = Math.min(capMs, baseMs * 2 ** Math.max(0, attempt - 1));
   return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
+
+/** Bounds of retryDelayMs when no Retry-After was given: from one second up to five minutes. */
+const MIN_RETRY_MS = 1_000;
+const MAX_RETRY_MS = 300_000;
+
+/**
+ * How long to wait before retrying work first stored `waitedMs` ago, after its `attempts`-th
+ * failure. Retry-After is honoured as given. Without one, the backoff doubles with the attempts but
+ * never goes beyond four times what the work has waited so far. Attempts also count calls
+ * throttled with a Retry-After of a second, and a few seconds of 429s followed by one 5xx would
+ * otherwise hold the work for minutes after the API is back (the chaos suite's provider-faults once
+ * lost its settle window to this). Four times: work that only ever backed off on its own has
+ * already waited at least half of every earlier ceiling, so the bound never cuts its doubling.
+ */
+export function retryDelayMs(attempts: number, waitedMs: number, retryAfter?: number): number {
+  if (retryAfter !== undefined) return retryAfter;
+  return backoffMs(attempts, MIN_RETRY_MS, Math.min(MAX_RETRY_MS, Math.max(MIN_RETRY_MS, 4 * waitedMs)));
+}

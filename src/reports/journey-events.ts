@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { backoffMs } from '../http/retry.ts';
+import { retryDelayMs } from '../http/retry.ts';
 import type { SfmcClient } from '../sfmc/client.ts';
 import type { Store } from '../store/database.ts';
 import { claimJourneyEvents } from '../store/sql/claimJourneyEvents.ts';
@@ -63,7 +63,7 @@ export class JourneyEventWorker {
           await updateJourneyEvent(store.db, event.id, { state: 'failed', last_error: outcome.reason.slice(0, 1000) });
         } else {
           log.warn({ tenantId: event.tenant_id, reason: outcome.reason }, 'journey event will be retried');
-          const delay = outcome.retryAfterMs ?? backoffMs(event.attempts, 1000, 300_000);
+          const delay = retryDelayMs(event.attempts, Date.now() - event.created_at, outcome.retryAfterMs);
           await updateJourneyEvent(store.db, event.id, { state: 'pending', next_attempt_at: Date.now() + delay, last_error: outcome.reason.slice(0, 1000) });
         }
       }),

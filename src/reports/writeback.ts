@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { backoffMs } from '../http/retry.ts';
+import { retryDelayMs } from '../http/retry.ts';
 import { outboundUrlProblem } from '../security/outbound-url.ts';
 import type { SfmcClient } from '../sfmc/client.ts';
 import type { DataExtensionField } from '../sfmc/data-extension.ts';
@@ -16,9 +16,6 @@ import { type DataExtensionRow, type ReportType, reportType } from './report-typ
 
 /** SFMC processes async requests within seconds; check then, and again as long as it is pending. */
 const STATUS_CHECK_DELAY_MS = 1_000;
-/** Backoff of a failed write without Retry-After: from one second up to five minutes. */
-const MIN_BACKOFF_MS = 1_000;
-const MAX_BACKOFF_MS = 300_000;
 
 export interface WritebackOptions {
   store: Store;
@@ -169,21 +166,14 @@ export class WritebackWorker {
     }
   }
 
-  /**
-   * Retry-After is honoured as given. Without one, the backoff doubles with the attempts but never
-   * goes beyond twice the time the oldest row has waited so far: attempts also count calls SFMC
-   * throttled with a Retry-After of a second, and a few seconds of 429s followed by one 503 would
-   * otherwise keep the rows waiting for minutes after SFMC is back. Bound by the wait, the calls
-   * still thin out while SFMC stays down, and a row is written soon after it recovers.
-   */
+  /** Retry-After as given, else a backoff bounded by how long the oldest row has waited (http/retry.ts). */
   async #retryLater(entries: ClaimedWriteback[], reason: string, retryAfterMs?: number): Promise<void> {
     const now = Date.now();
     const attempts = Math.max(...entries.map((e) => e.attempts));
     const waitedMs = now - Math.min(...entries.map((e) => e.created_at));
-    const capMs = Math.min(MAX_BACKOFF_MS, Math.max(MIN_BACKOFF_MS, 2 * waitedMs));
     await updateWriteback(this.#o.store.db, entries.map((e) => e.id), {
       state: 'pending',
-      next_attempt_at: now + (retryAfterMs ?? backoffMs(attempts, MIN_BACKOFF_MS, capMs)),
+      next_attempt_at: now + retryDelayMs(attempts, waitedMs, retryAfterMs),
       last_error: reason.slice(0, 1000),
     });
   }
