@@ -48,7 +48,7 @@ export async function createConnector(config: ConnectorConfig, log: Logger, tuni
   const thread = config.workers && config.workerThread ? new BackgroundThread(config, tuning, log) : undefined;
   if (thread) tenants.onForget((id) => thread.forget(id));
   const suppressions = new SuppressionList(store.db, log.child({ component: 'suppressions' }));
-  const outbox = new OutboxWriter(store, thread ? () => thread.wake('dispatcher') : () => dispatcher.wake());
+  const outbox = new OutboxWriter(store.db, thread ? () => thread.wake('dispatcher') : () => dispatcher.wake());
   const app = buildServer(
     {
       store,

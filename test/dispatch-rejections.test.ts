@@ -120,7 +120,7 @@ for (const dialect of testDialects) {
         last_error: null,
       }));
       const before = sandbox.infobip.stats();
-      await insertMessages(sandbox.connector.store.db, sandbox.connector.store.dialect, rows);
+      await insertMessages(sandbox.connector.store.db, rows);
       const ids = rows.map((r) => r.id);
       const bad = ids[3]!;
       const good = ids.filter((id) => id !== bad);

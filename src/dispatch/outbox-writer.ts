@@ -1,5 +1,4 @@
 import type { Insertable, Kysely } from 'kysely';
-import type { Dialect } from '../store/database.ts';
 import type { Database, MessagesTable } from '../store/schema.ts';
 import { insertMessages } from '../store/sql/insertMessages.ts';
 
@@ -24,15 +23,13 @@ const MAX_FLUSHES = 4;
  */
 export class OutboxWriter {
   readonly #db: Kysely<Database>;
-  readonly #dialect: Dialect;
   readonly #onStored: () => void;
   #waiting: Waiting[] = [];
   #scheduled = false;
   #flushing = 0;
 
-  constructor(store: { db: Kysely<Database>; dialect: Dialect }, onStored: () => void) {
-    this.#db = store.db;
-    this.#dialect = store.dialect;
+  constructor(db: Kysely<Database>, onStored: () => void) {
+    this.#db = db;
     this.#onStored = onStored;
   }
 
@@ -61,7 +58,7 @@ export class OutboxWriter {
       // Two executes of one contact in the same group (a fast retry) become one row.
       const rows = new Map<string, NewMessage>();
       for (const w of group) if (!rows.has(w.row.id)) rows.set(w.row.id, w.row);
-      await insertMessages(this.#db, this.#dialect, [...rows.values()]);
+      await insertMessages(this.#db, [...rows.values()]);
       for (const w of group) w.resolve(w.row.id);
       this.#onStored();
     } catch (error) {

@@ -1,4 +1,5 @@
 import type { Insertable, Kysely } from 'kysely';
+import { runPerRow, writesRowByRow } from '../per-row.ts';
 import type { Database, ReportsTable } from '../schema.ts';
 
 /**
@@ -8,7 +9,12 @@ import type { Database, ReportsTable } from '../schema.ts';
  */
 export async function upsertReports(db: Kysely<Database>, reports: Insertable<ReportsTable>[]): Promise<string[]> {
   if (reports.length === 0) return [];
-  const changed = await db
+  const changed = writesRowByRow(db) ? await runPerRow(db, reports, upsert) : await upsert(db, reports).execute();
+  return changed.map((r) => r.message_id);
+}
+
+function upsert(db: Kysely<Database>, reports: Insertable<ReportsTable> | Insertable<ReportsTable>[]) {
+  return db
     .insertInto('reports')
     .values(reports)
     .onConflict((oc) =>
@@ -40,7 +46,5 @@ export async function upsertReports(db: Kysely<Database>, reports: Insertable<Re
         }))
         .whereRef('reports.rank', '<', 'excluded.rank'),
     )
-    .returning('message_id')
-    .execute();
-  return changed.map((r) => r.message_id);
+    .returning('message_id');
 }
