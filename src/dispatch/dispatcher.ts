@@ -45,13 +45,17 @@ const RELEASE_TICK_MS = 10;
  */
 const PACING_SLACK_MS = 1000;
 /**
- * A paced message whose slot passed longer ago than this (the event loop was busy) is not sent
- * late: it goes back in the queue for a new slot from the shared cursor. Sent late, it would land
- * on top of the on-time slots of the other instances (and its own later ones): every message then
- * reaches Infobip within this grace (plus the request's latency) of its own slot, and slots are
- * `interval` apart across all instances.
+ * When other instances take slots of the same flow, a paced message whose slot passed longer ago
+ * than this (the event loop was busy) is not sent late: it goes back in the queue for a new slot
+ * from the shared cursor. Sent late, it would land on top of the other instances' on-time slots,
+ * which this instance's window (#takeWindowPlace) does not see. Every message then reaches Infobip
+ * within this grace (plus its request's latency) of its slot, and slots are `interval` apart across
+ * all instances. The pace loses the missed slots. A lone instance sends late messages as its
+ * window allows: that bound holds by construction, and the pace loses nothing.
  */
 const SLOT_GRACE_MS = 25;
+/** A flow counts as shared with other instances for this long after one was seen claiming its slots. */
+const SHARED_FLOW_MEMORY_MS = 10_000;
 /**
  * Issue 4's burst target, held per paced flow by #takeWindowPlace: no more than floor(even rate ×
  * BURST_FACTOR) + 1 messages in any trailing second.
@@ -133,6 +137,10 @@ export class Dispatcher {
   readonly #flowPace = new Map<string, number | null>();
   /** Paced flows whose next free slot lies beyond the horizon: not claimed before then. */
   readonly #flowNextSlot = new Map<string, number>();
+  /** Per paced flow, where this instance last left its pacing cursor (µs): a cursor found elsewhere was moved by another instance. */
+  readonly #cursorLeftAt = new Map<string, number>();
+  /** Paced flows another instance was last seen claiming slots of, and when. */
+  readonly #sharedFlowSeen = new Map<string, number>();
   /** The last flow visited when the list was cut at MAX_FLOWS_PER_ROUND; the next round goes on after it. */
   #flowsAfter = '';
   #lastSweep = 0;
@@ -209,6 +217,7 @@ export class Dispatcher {
       } else {
         const paced = await claimPacedMessages(db, dialect, { ...claim, excludeAccountIds: stuck, limit: this.#o.claimLimit, intervalUs, horizonMs: PACING_HORIZON_MS });
         this.#flowNextSlot.set(flowKey, paced.nextSlotAt);
+        this.#noteCursor(flowKey, paced, now);
         // Loaded (and cached) now, so the first slot does not wait for it.
         if (paced.messages.length > 0) void this.#o.tenants.byId(paced.messages[0]!.row.tenant_id).catch(() => undefined);
         this.#schedule(paced.messages);
@@ -221,6 +230,16 @@ export class Dispatcher {
     return immediate.length > 0 && immediate.length < FULL_ENOUGH ? this.#o.idleMs * LINGER_FACTOR : false;
   }
 
+  #noteCursor(flowKey: string, paced: { messages: PacedMessage[]; nextSlotAt: number; cursorWasUs: number }, now: number): void {
+    const left = this.#cursorLeftAt.get(flowKey);
+    if (left !== undefined && left !== paced.cursorWasUs) this.#sharedFlowSeen.set(flowKey, now);
+    if (paced.messages.length > 0) this.#cursorLeftAt.set(flowKey, Math.round(paced.nextSlotAt * 1000));
+  }
+
+  #isShared(flowKey: string, now: number): boolean {
+    return now - (this.#sharedFlowSeen.get(flowKey) ?? -Infinity) < SHARED_FLOW_MEMORY_MS;
+  }
+
   async #paceOf(flowKey: string): Promise<number | null> {
     if (this.#flowPace.has(flowKey)) return this.#flowPace.get(flowKey)!;
     const intervalUs = await selectFlowPace(this.#o.store.db, flowKey);
@@ -228,6 +247,8 @@ export class Dispatcher {
       this.#flowPace.clear();
       this.#flowNextSlot.clear();
       this.#slippedThrough.clear();
+      this.#cursorLeftAt.clear();
+      this.#sharedFlowSeen.clear();
       const now = Date.now();
       for (const [key, w] of this.#windows) if (w.open === 0 && (w.ends[w.ends.length - 1] ?? 0) <= now) this.#windows.delete(key);
     }
@@ -275,8 +296,8 @@ export class Dispatcher {
 
   /**
    * Hands paced messages whose slot has come to requests, as long as their flow's trailing-second
-   * window has room. Messages whose slot passed more than SLOT_GRACE_MS ago go back in the queue
-   * for a new slot instead of catching up.
+   * window has room. When other instances send for the flow too, messages whose slot passed more
+   * than SLOT_GRACE_MS ago go back in the queue for a new slot instead of catching up.
    */
   #releaseDue(): void {
     const now = Date.now();
@@ -285,7 +306,7 @@ export class Dispatcher {
     const kept: PacedMessage[] = [];
     for (const p of this.#scheduled) {
       if (p.slotAt > now) kept.push(p);
-      else if (now - p.slotAt > SLOT_GRACE_MS) missed.push(p);
+      else if (now - p.slotAt > SLOT_GRACE_MS && this.#isShared(p.row.flow_key, now)) missed.push(p);
       else if (this.#takeWindowPlace(p.row, now)) released.push(p);
       else kept.push(p);
     }
@@ -436,6 +457,8 @@ export class Dispatcher {
       slipped = true;
       // Later claims (here and on other instances) start later too, or they would overlap the delayed slots.
       this.#flowNextSlot.set(flowKey, (this.#flowNextSlot.get(flowKey) ?? 0) + excess);
+      const left = this.#cursorLeftAt.get(flowKey);
+      if (left !== undefined) this.#cursorLeftAt.set(flowKey, left + Math.round(excess * 1000));
       delayPacingCursor(this.#o.store.db, flowKey, excess * 1000).catch((error) => this.#o.log.warn({ err: error }, 'could not delay a pacing cursor'));
     }
     if (slipped) this.#scheduled.sort((a, b) => a.slotAt - b.slotAt);
