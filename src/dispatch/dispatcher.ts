@@ -48,14 +48,20 @@ const PACING_SLACK_MS = 1000;
  * When other instances take slots of the same flow, a paced message whose slot passed longer ago
  * than this (the event loop was busy) is not sent late: it goes back in the queue for a new slot
  * from the shared cursor. Sent late, it would land on top of the other instances' on-time slots,
- * which this instance's window (#takeWindowPlace) does not see. Every message then reaches Infobip
- * within this grace (plus its request's latency) of its slot, and slots are `interval` apart across
- * all instances. The pace loses the missed slots. A lone instance sends late messages as its
- * window allows: that bound holds by construction, and the pace loses nothing.
+ * which this instance's window (#takeWindowPlace) does not see. The pace loses the missed slots:
+ * at 25 ms, three instances on a loaded 2-core machine lost a quarter of it (and a stall after
+ * release still bunched requests), so this only stops long stalls from piling up. A lone instance
+ * sends late messages as its window allows: that bound holds by construction and loses nothing.
  */
-const SLOT_GRACE_MS = 25;
-/** A flow counts as shared with other instances for this long after one was seen claiming its slots. */
+const SLOT_GRACE_MS = 100;
+/**
+ * A flow counts as shared with other instances for this long after one was seen claiming its
+ * slots, and until this instance has claimed its slots this long without seeing one (instances
+ * started together all find the backlog late at first: a lone one's catch-up must not meet the
+ * others' on-time slots).
+ */
 const SHARED_FLOW_MEMORY_MS = 10_000;
+const ALONE_AFTER_MS = 2000;
 /**
  * Issue 4's burst target, held per paced flow by #takeWindowPlace: no more than floor(even rate ×
  * BURST_FACTOR) + 1 messages in any trailing second.
@@ -141,6 +147,8 @@ export class Dispatcher {
   readonly #cursorLeftAt = new Map<string, number>();
   /** Paced flows another instance was last seen claiming slots of, and when. */
   readonly #sharedFlowSeen = new Map<string, number>();
+  /** When this instance first claimed slots of each paced flow. */
+  readonly #claimingSince = new Map<string, number>();
   /** The last flow visited when the list was cut at MAX_FLOWS_PER_ROUND; the next round goes on after it. */
   #flowsAfter = '';
   #lastSweep = 0;
@@ -234,10 +242,12 @@ export class Dispatcher {
     const left = this.#cursorLeftAt.get(flowKey);
     if (left !== undefined && left !== paced.cursorWasUs) this.#sharedFlowSeen.set(flowKey, now);
     if (paced.messages.length > 0) this.#cursorLeftAt.set(flowKey, Math.round(paced.nextSlotAt * 1000));
+    if (!this.#claimingSince.has(flowKey)) this.#claimingSince.set(flowKey, now);
   }
 
   #isShared(flowKey: string, now: number): boolean {
-    return now - (this.#sharedFlowSeen.get(flowKey) ?? -Infinity) < SHARED_FLOW_MEMORY_MS;
+    const alone = now - (this.#claimingSince.get(flowKey) ?? now) >= ALONE_AFTER_MS;
+    return !alone || now - (this.#sharedFlowSeen.get(flowKey) ?? -Infinity) < SHARED_FLOW_MEMORY_MS;
   }
 
   async #paceOf(flowKey: string): Promise<number | null> {
@@ -249,6 +259,7 @@ export class Dispatcher {
       this.#slippedThrough.clear();
       this.#cursorLeftAt.clear();
       this.#sharedFlowSeen.clear();
+      this.#claimingSince.clear();
       const now = Date.now();
       for (const [key, w] of this.#windows) if (w.open === 0 && (w.ends[w.ends.length - 1] ?? 0) <= now) this.#windows.delete(key);
     }
