@@ -426,6 +426,7 @@ export class Dispatcher {
       const [group] = this.#waiting.splice(index, 1) as [SendGroup];
       const paced = this.#isPaced(group);
       this.#absorbWaiting(group);
+      if (paced && this.#dropMissedSlots(group)) continue;
       this.#slipLateFlows(group);
       if (!paced) this.#busyAccounts.set(group.accountId, Date.now());
       const request: Promise<void> = this.#sendGroup(group)
@@ -439,6 +440,27 @@ export class Dispatcher {
         });
       this.#inFlight.add(request);
     }
+  }
+
+  /**
+   * A paced group that waited for a free request (requests in flight, a stall) past SLOT_GRACE_MS
+   * would land late on the other instances' slots, merged into one large request: when the flow is
+   * shared, such messages go back in the queue instead. Answers whether nothing is left to send.
+   */
+  #dropMissedSlots(group: SendGroup): boolean {
+    const now = Date.now();
+    const missed = group.messages.filter(({ row }) => {
+      const slot = this.#slotOf.get(row.id)?.slot;
+      return slot !== undefined && now - slot > SLOT_GRACE_MS && this.#isShared(row.flow_key, now);
+    });
+    if (missed.length === 0) return false;
+    const ids = missed.map((m) => m.row.id);
+    for (const id of ids) this.#slotOf.delete(id);
+    this.#leaveWindow(ids, false);
+    this.#requeueMissed(missed.map((m) => m.row));
+    const gone = new Set(ids);
+    group.messages = group.messages.filter((m) => !gone.has(m.row.id));
+    return group.messages.length === 0;
   }
 
   #isPaced(group: SendGroup): boolean {
