@@ -52,7 +52,7 @@ async function main(): Promise<void> {
   progress(`settings ${JSON.stringify(shownSettings(settings))}`);
   const machine = { ...machineInfo(), calibration: calibrate() };
   if (settings.pacing) {
-    const pacing = await runPacingBench(settings.dialects, settings.postgresUrl);
+    const pacing = await runPacingBench(settings.dialects, settings.postgresUrl, settings.pacingDetail);
     process.stdout.write(`${JSON.stringify({ machine, pacing }, null, 2)}\n`);
     return;
   }

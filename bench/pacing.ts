@@ -29,14 +29,24 @@ interface PacedRun {
   evenPerSecond: number;
   burstLimit: number;
   withinTargets: boolean;
+  /** With --pacing-detail: where the largest window's messages came from. */
+  largestWindowDetail?: WindowDetail;
 }
 
-export async function runPacingBench(dialects: BenchDialect[], postgresUrl: string | undefined) {
+/** The largest window in 50 ms steps: arrivals per step, per instance (connector port) and per request. */
+interface WindowDetail {
+  /** Messages per request in the window (request number: messages), requests numbered as they arrived. */
+  steps: { fromMs: number; arrivals: number; byInstance: Record<string, number>; requests: Record<number, number> }[];
+}
+
+type Arrival = { at: number; instance: string; request: number };
+
+export async function runPacingBench(dialects: BenchDialect[], postgresUrl: string | undefined, detail = false) {
   const results: Record<string, unknown> = {};
   for (const dialect of dialects) {
     const instances = dialect === 'sqlite' ? 1 : 3;
     progress(`pacing ${dialect}: ${instances} instance(s)`);
-    results[`${dialect} × ${instances}`] = await pacedRun(dialect, instances, postgresUrl);
+    results[`${dialect} × ${instances}`] = await pacedRun(dialect, instances, postgresUrl, detail);
   }
   return {
     what: `two activities limited to ${LIMITS_PER_MINUTE.join(' and ')} messages/minute, ${MEASURED_SECONDS} s of backlog each, stored before the sending instances start; measured at the Infobip simulator`,
@@ -45,7 +55,7 @@ export async function runPacingBench(dialects: BenchDialect[], postgresUrl: stri
   };
 }
 
-async function pacedRun(dialect: BenchDialect, instances: number, postgresUrl: string | undefined) {
+async function pacedRun(dialect: BenchDialect, instances: number, postgresUrl: string | undefined, detail: boolean) {
   const simulators = await startSimulatorsProcess();
   const database = await createBenchDatabase(dialect, postgresUrl);
   const shared = { adminToken: randomBytes(24).toString('base64url'), masterKey: randomBytes(32).toString('base64') };
@@ -67,11 +77,15 @@ async function pacedRun(dialect: BenchDialect, instances: number, postgresUrl: s
     connectors.push(...senders.map((s) => s.child));
     const all = [...ids.values()].flat();
     const arrived = await allArrived(simulators.endpoints.infobip.baseUrl, all, (MEASURED_SECONDS + 60) * 1000);
-    const runs: PacedRun[] = activities.map((a) => measure(a.perMinute, ids.get(a.perMinute)!.map((id) => Date.parse(arrived.get(id)!.firstReceivedAt))));
+    const arrival = (id: string): Arrival => {
+      const m = arrived.get(id)!;
+      return { at: Date.parse(m.firstReceivedAt), instance: new URL(m.webhookUrl ?? 'http://x:0').port, request: m.firstRequestNumber };
+    };
+    const runs: PacedRun[] = activities.map((a) => measure(a.perMinute, ids.get(a.perMinute)!.map(arrival), detail));
     const perInstance: Record<string, number> = {};
     for (const id of all) {
-      const port = new URL(arrived.get(id)!.webhookUrl ?? 'http://x:0').port;
-      perInstance[port] = (perInstance[port] ?? 0) + 1;
+      const { instance } = arrival(id);
+      perInstance[instance] = (perInstance[instance] ?? 0) + 1;
     }
     const stats = (await (await fetch(`${simulators.endpoints.infobip.baseUrl}/__sim/stats`)).json()) as { duplicateMessageIds: number };
     // The machine's load during the run: on a shared machine, other processes' CPU use delays timers.
@@ -83,7 +97,7 @@ async function pacedRun(dialect: BenchDialect, instances: number, postgresUrl: s
   }
 }
 
-export type SimMessage = { messageId: string; firstReceivedAt: string; webhookUrl?: string };
+export type SimMessage = { messageId: string; firstReceivedAt: string; firstRequestNumber: number; webhookUrl?: string };
 
 /** The simulator's record of every message in `ids`, once all have arrived (polled once a second). */
 export async function allArrived(infobipUrl: string, ids: string[], timeoutMs: number): Promise<Map<string, SimMessage>> {
@@ -100,8 +114,9 @@ export async function allArrived(infobipUrl: string, ids: string[], timeoutMs: n
   }
 }
 
-function measure(perMinute: number, unsorted: number[]): PacedRun {
-  const times = [...unsorted].sort((a, b) => a - b);
+function measure(perMinute: number, unsorted: Arrival[], detail: boolean): PacedRun {
+  const sorted = [...unsorted].sort((a, b) => a.at - b.at);
+  const times = sorted.map((a) => a.at);
   const achievedPerMinute = ((times.length - 1) / ((times[times.length - 1]! - times[0]!) / 60_000));
   const evenPerSecond = perMinute / 60;
   const burstLimit = evenPerSecond * 1.05 + 1;
@@ -117,7 +132,19 @@ function measure(perMinute: number, unsorted: number[]): PacedRun {
     evenPerSecond: Math.round(evenPerSecond * 100) / 100,
     burstLimit: Math.floor(burstLimit),
     withinTargets: Math.abs(ratio - 1) <= 0.02 && largest <= burstLimit,
+    ...(detail ? { largestWindowDetail: windowDetail(sorted.filter((a) => a.at >= at && a.at < at + 1000), at) } : {}),
   };
+}
+
+function windowDetail(inWindow: Arrival[], start: number): WindowDetail {
+  const steps: WindowDetail['steps'] = Array.from({ length: 20 }, (_, i) => ({ fromMs: i * 50, arrivals: 0, byInstance: {}, requests: {} }));
+  for (const a of inWindow) {
+    const step = steps[Math.floor((a.at - start) / 50)]!;
+    step.arrivals++;
+    step.byInstance[a.instance] = (step.byInstance[a.instance] ?? 0) + 1;
+    step.requests[a.request] = (step.requests[a.request] ?? 0) + 1;
+  }
+  return { steps };
 }
 
 function largestWindow(times: number[], windowMs: number): { most: number; at: number } {

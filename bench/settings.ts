@@ -16,13 +16,15 @@ export interface BenchSettings {
   generator: 'wrk' | 'autocannon';
   /** Measure the sending speed limit instead (bench/pacing.ts). */
   pacing: boolean;
+  /** With --pacing: the worst window of each run as a 50 ms histogram of arrivals, by instance and request. */
+  pacingDetail: boolean;
   /** Measure fair claiming instead (bench/fairness.ts). */
   fairness: boolean;
   /** Not printed: it is where the schemas go, and may carry a password. */
   postgresUrl?: string;
 }
 
-const USAGE = `npm run bench -- [--duration s] [--warmup s] [--contacts n] [--connections n] [--rounds n] [--dialect sqlite|postgres|both] [--generator wrk|autocannon] [--quick] [--pacing] [--fairness] [--reports-lookup] [--soak [--minutes n] [--rate n]]
+const USAGE = `npm run bench -- [--duration s] [--warmup s] [--contacts n] [--connections n] [--rounds n] [--dialect sqlite|postgres|both] [--generator wrk|autocannon] [--quick] [--pacing [--pacing-detail]] [--fairness] [--reports-lookup] [--soak [--minutes n] [--rate n]]
 PostgreSQL is measured when DATABASE_URL=postgres://… (127.0.0.1 only) is set.`;
 
 /**
@@ -42,6 +44,7 @@ export function parseSettings(argv: string[], env: NodeJS.ProcessEnv): BenchSett
       quick: { type: 'boolean', default: false },
       generator: { type: 'string' },
       pacing: { type: 'boolean', default: false },
+      'pacing-detail': { type: 'boolean', default: false },
       fairness: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -72,6 +75,7 @@ export function parseSettings(argv: string[], env: NodeJS.ProcessEnv): BenchSett
     quick,
     generator: chooseGenerator(values.generator),
     pacing: values.pacing === true,
+    pacingDetail: values['pacing-detail'] === true,
     fairness: values.fairness === true,
     ...(postgresUrl ? { postgresUrl } : {}),
   };

@@ -15,6 +15,7 @@ import { delayPacingCursor } from '../store/sql/delayPacingCursor.ts';
 import { expireOverdueMessages } from '../store/sql/expireOverdueMessages.ts';
 import { listQueuedFlows } from '../store/sql/listQueuedFlows.ts';
 import { requeueExpiredLeases } from '../store/sql/requeueExpiredLeases.ts';
+import { requeueMissedSlots } from '../store/sql/requeueMissedSlots.ts';
 import { selectFlowPace } from '../store/sql/selectFlowPace.ts';
 import { updateClaimedMessages } from '../store/sql/updateClaimedMessages.ts';
 import type { DeliveryReport } from '../reports/report.ts';
@@ -38,13 +39,36 @@ const PACING_HORIZON_MS = 1000;
 /** Paced messages are handed to requests at most this often: a few ms of slots per request. */
 const RELEASE_TICK_MS = 10;
 /**
- * A paced request that starts later than this after its first slot (a long stall) delays the
- * flow's later slots, here and in the shared cursor, by the excess: catching up would take too
- * long at CATCH_UP_FACTOR. The pace loses the excess.
+ * A paced request that starts later than this after its first slot (released on time, it waited
+ * long for a free request slot or for its tenant) delays the flow's later slots, here and in the
+ * shared cursor, by the excess. The pace loses the excess.
  */
 const PACING_SLACK_MS = 1000;
-/** Late paced messages catch up at most this much faster than their limit (see #releaseDue). */
-const CATCH_UP_FACTOR = 1.035;
+/**
+ * When other instances take slots of the same flow, a paced message whose slot passed longer ago
+ * than this (the event loop was busy) is not sent late: it goes back in the queue for a new slot
+ * from the shared cursor. Sent late, it would land on top of the other instances' on-time slots,
+ * which this instance's window (#takeWindowPlace) does not see. The pace loses the missed slots:
+ * at 25 ms, three instances on a loaded 2-core machine lost a quarter of it (and a stall after
+ * release still bunched requests), so this only stops long stalls from piling up. A lone instance
+ * sends late messages as its window allows: that bound holds by construction and loses nothing.
+ */
+const SLOT_GRACE_MS = 100;
+/**
+ * A flow counts as shared with other instances for this long after one was seen claiming its
+ * slots, and until this instance has claimed its slots this long without seeing one (instances
+ * started together all find the backlog late at first: a lone one's catch-up must not meet the
+ * others' on-time slots).
+ */
+const SHARED_FLOW_MEMORY_MS = 10_000;
+const ALONE_AFTER_MS = 2000;
+/**
+ * Issue 4's burst target, held per paced flow by #takeWindowPlace: no more than floor(even rate ×
+ * BURST_FACTOR) + 1 messages in any trailing second.
+ */
+const BURST_FACTOR = 1.05;
+/** How long a sent paced message counts in its flow's window after its request's answer. */
+const BURST_WINDOW_MS = 1000;
 /**
  * After a send whose answer was lost, its messages are looked up no sooner than this: a request
  * Infobip took a moment ago may not be in its message logs yet, and looking too early would send it
@@ -102,8 +126,13 @@ export class Dispatcher {
   /** Claimed paced messages waiting for their slot, earliest first. */
   #scheduled: PacedMessage[] = [];
   #releaseTimer: NodeJS.Timeout | undefined;
-  /** Release token buckets of paced flows (see #releaseDue). */
-  readonly #releaseBuckets = new Map<string, { tokens: number; at: number }>();
+  /**
+   * Per paced flow, the messages counting in its trailing-second window (see #takeWindowPlace):
+   * those released whose request has not been answered yet, and when each answered one stops counting.
+   */
+  readonly #windows = new Map<string, { open: number; ends: number[] }>();
+  /** Released paced messages still open in their flow's window. */
+  readonly #inWindow = new Map<string, string>();
   /** Sending slots of released paced messages not yet in a request. */
   readonly #slotOf = new Map<string, { slot: number; flowKey: string }>();
   /** Per paced flow, the latest slot whose lateness was already answered by delaying the flow. */
@@ -114,6 +143,12 @@ export class Dispatcher {
   readonly #flowPace = new Map<string, number | null>();
   /** Paced flows whose next free slot lies beyond the horizon: not claimed before then. */
   readonly #flowNextSlot = new Map<string, number>();
+  /** Per paced flow, where this instance last left its pacing cursor (µs): a cursor found elsewhere was moved by another instance. */
+  readonly #cursorLeftAt = new Map<string, number>();
+  /** Paced flows another instance was last seen claiming slots of, and when. */
+  readonly #sharedFlowSeen = new Map<string, number>();
+  /** When this instance first claimed slots of each paced flow. */
+  readonly #claimingSince = new Map<string, number>();
   /** The last flow visited when the list was cut at MAX_FLOWS_PER_ROUND; the next round goes on after it. */
   #flowsAfter = '';
   #lastSweep = 0;
@@ -133,6 +168,8 @@ export class Dispatcher {
     clearTimeout(this.#releaseTimer);
     this.#releaseTimer = undefined;
     this.#slotOf.clear();
+    this.#inWindow.clear();
+    this.#windows.clear();
     await Promise.allSettled([...this.#handingOver]);
     const unsent = [...this.#scheduled.splice(0).map((p) => p.row), ...this.#waiting.splice(0).flatMap((g) => g.messages.map((m) => m.row))];
     await this.#reschedule(unsent, Date.now(), 'handed back at shutdown');
@@ -188,6 +225,7 @@ export class Dispatcher {
       } else {
         const paced = await claimPacedMessages(db, dialect, { ...claim, excludeAccountIds: stuck, limit: this.#o.claimLimit, intervalUs, horizonMs: PACING_HORIZON_MS });
         this.#flowNextSlot.set(flowKey, paced.nextSlotAt);
+        this.#noteCursor(flowKey, paced, now);
         // Loaded (and cached) now, so the first slot does not wait for it.
         if (paced.messages.length > 0) void this.#o.tenants.byId(paced.messages[0]!.row.tenant_id).catch(() => undefined);
         this.#schedule(paced.messages);
@@ -200,6 +238,18 @@ export class Dispatcher {
     return immediate.length > 0 && immediate.length < FULL_ENOUGH ? this.#o.idleMs * LINGER_FACTOR : false;
   }
 
+  #noteCursor(flowKey: string, paced: { messages: PacedMessage[]; nextSlotAt: number; cursorWasUs: number }, now: number): void {
+    const left = this.#cursorLeftAt.get(flowKey);
+    if (left !== undefined && left !== paced.cursorWasUs) this.#sharedFlowSeen.set(flowKey, now);
+    if (paced.messages.length > 0) this.#cursorLeftAt.set(flowKey, Math.round(paced.nextSlotAt * 1000));
+    if (!this.#claimingSince.has(flowKey)) this.#claimingSince.set(flowKey, now);
+  }
+
+  #isShared(flowKey: string, now: number): boolean {
+    const alone = now - (this.#claimingSince.get(flowKey) ?? now) >= ALONE_AFTER_MS;
+    return !alone || now - (this.#sharedFlowSeen.get(flowKey) ?? -Infinity) < SHARED_FLOW_MEMORY_MS;
+  }
+
   async #paceOf(flowKey: string): Promise<number | null> {
     if (this.#flowPace.has(flowKey)) return this.#flowPace.get(flowKey)!;
     const intervalUs = await selectFlowPace(this.#o.store.db, flowKey);
@@ -207,7 +257,11 @@ export class Dispatcher {
       this.#flowPace.clear();
       this.#flowNextSlot.clear();
       this.#slippedThrough.clear();
-      this.#releaseBuckets.clear();
+      this.#cursorLeftAt.clear();
+      this.#sharedFlowSeen.clear();
+      this.#claimingSince.clear();
+      const now = Date.now();
+      for (const [key, w] of this.#windows) if (w.open === 0 && (w.ends[w.ends.length - 1] ?? 0) <= now) this.#windows.delete(key);
     }
     this.#flowPace.set(flowKey, intervalUs);
     return intervalUs;
@@ -252,16 +306,19 @@ export class Dispatcher {
   }
 
   /**
-   * Hands paced messages whose slot has come to requests. Messages that are late (the event loop
-   * was busy) catch up no faster than CATCH_UP_FACTOR times their limit, so lateness never turns
-   * into a burst.
+   * Hands paced messages whose slot has come to requests, as long as their flow's trailing-second
+   * window has room. When other instances send for the flow too, messages whose slot passed more
+   * than SLOT_GRACE_MS ago go back in the queue for a new slot instead of catching up.
    */
   #releaseDue(): void {
     const now = Date.now();
     const released: PacedMessage[] = [];
+    const missed: PacedMessage[] = [];
     const kept: PacedMessage[] = [];
     for (const p of this.#scheduled) {
-      if (p.slotAt <= now && this.#takeReleaseToken(p.row, now)) released.push(p);
+      if (p.slotAt > now) kept.push(p);
+      else if (now - p.slotAt > SLOT_GRACE_MS && this.#isShared(p.row.flow_key, now)) missed.push(p);
+      else if (this.#takeWindowPlace(p.row, now)) released.push(p);
       else kept.push(p);
     }
     this.#scheduled = kept;
@@ -271,21 +328,46 @@ export class Dispatcher {
       metrics.pacingLag.set({ tenant: last.row.tenant_id, activity: last.row.activity_id }, (now - last.slotAt) / 1000);
     }
     for (const p of released) this.#slotOf.set(p.row.id, { slot: p.slotAt, flowKey: p.row.flow_key });
+    this.#requeueMissed(missed.map((p) => p.row));
     this.#handOver(released.map((p) => p.row));
     this.#armRelease();
   }
 
-  /** A token bucket per paced flow, filled at CATCH_UP_FACTOR × its limit, holding about one release tick. */
-  #takeReleaseToken(row: ClaimedMessage, now: number): boolean {
-    const perMs = (1000 / row.pace_interval_us!) * CATCH_UP_FACTOR;
-    const capacity = perMs * RELEASE_TICK_MS + 1;
-    const bucket = this.#releaseBuckets.get(row.flow_key) ?? { tokens: capacity, at: now };
-    bucket.tokens = Math.min(capacity, bucket.tokens + (now - bucket.at) * perMs);
-    bucket.at = now;
-    this.#releaseBuckets.set(row.flow_key, bucket);
-    if (bucket.tokens < 1) return false;
-    bucket.tokens -= 1;
+  /**
+   * The burst guarantee, by construction for this instance: a released message counts in its
+   * flow's window from its release until BURST_WINDOW_MS after its request was answered. It reaches
+   * Infobip somewhere in between, so any two messages that reach Infobip less than a second apart
+   * both counted when the later one was released, and no window there holds more than the cap.
+   */
+  #takeWindowPlace(row: ClaimedMessage, now: number): boolean {
+    const cap = Math.floor((1e6 / row.pace_interval_us!) * BURST_FACTOR) + 1;
+    const window = this.#windows.get(row.flow_key) ?? { open: 0, ends: [] };
+    this.#windows.set(row.flow_key, window);
+    while (window.ends.length > 0 && window.ends[0]! <= now) window.ends.shift();
+    if (window.open + window.ends.length >= cap) return false;
+    window.open++;
+    this.#inWindow.set(row.id, row.flow_key);
     return true;
+  }
+
+  /** `requested`: whether the messages went in a request (then they count BURST_WINDOW_MS longer). */
+  #leaveWindow(ids: string[], requested: boolean): void {
+    const end = Date.now() + BURST_WINDOW_MS;
+    for (const id of ids) {
+      const window = this.#windows.get(this.#inWindow.get(id) ?? '');
+      if (!window) continue;
+      this.#inWindow.delete(id);
+      window.open--;
+      if (requested) window.ends.push(end);
+    }
+  }
+
+  #requeueMissed(rows: ClaimedMessage[]): void {
+    if (rows.length === 0) return;
+    const requeueing: Promise<void> = requeueMissedSlots(this.#o.store.db, this.#owner, rows.map((r) => r.id))
+      .catch((error) => this.#o.log.warn({ err: error }, 'could not requeue paced messages that missed their slot; their lease will expire'))
+      .finally(() => this.#handingOver.delete(requeueing));
+    this.#handingOver.add(requeueing);
   }
 
   /**
@@ -311,7 +393,9 @@ export class Dispatcher {
     this.#waiting.push(...groupForSending(ready, (id) => channelById(id).maxMessagesPerRequest));
     this.#startWaiting();
     if (expired.length + skipped.length + held.size === 0) return;
-    for (const m of [...expired, ...skipped, ...[...held.values()].flat()]) this.#slotOf.delete('row' in m ? m.row.id : m.id);
+    const screenedOut = [...expired, ...skipped].map((m) => m.row.id).concat([...held.values()].flat().map((m) => m.id));
+    for (const id of screenedOut) this.#slotOf.delete(id);
+    this.#leaveWindow(screenedOut, false);
     const screening: Promise<void> = (async () => {
       for (const [opening, messages] of held) await this.#reschedule(messages, opening, 'waiting for the send window (quiet hours)');
       await this.#refuse(expired, 'expired', 'not sent within its validity period', expiredUnsentReport);
@@ -342,18 +426,41 @@ export class Dispatcher {
       const [group] = this.#waiting.splice(index, 1) as [SendGroup];
       const paced = this.#isPaced(group);
       this.#absorbWaiting(group);
+      if (paced && this.#dropMissedSlots(group)) continue;
       this.#slipLateFlows(group);
       if (!paced) this.#busyAccounts.set(group.accountId, Date.now());
       const request: Promise<void> = this.#sendGroup(group)
         .catch((error) => this.#o.log.error({ err: error }, 'sending a group failed; its lease will expire and it is claimed again'))
         .finally(() => {
           this.#inFlight.delete(request);
+          this.#leaveWindow(group.messages.map((m) => m.row.id), true);
           if (!paced) this.#busyAccounts.delete(group.accountId);
           // Paced groups may wait for this account: they go now, not at the next claim round.
           if (this.#waiting.length > 0) this.#startWaiting();
         });
       this.#inFlight.add(request);
     }
+  }
+
+  /**
+   * A paced group that waited for a free request (requests in flight, a stall) past SLOT_GRACE_MS
+   * would land late on the other instances' slots, merged into one large request: when the flow is
+   * shared, such messages go back in the queue instead. Answers whether nothing is left to send.
+   */
+  #dropMissedSlots(group: SendGroup): boolean {
+    const now = Date.now();
+    const missed = group.messages.filter(({ row }) => {
+      const slot = this.#slotOf.get(row.id)?.slot;
+      return slot !== undefined && now - slot > SLOT_GRACE_MS && this.#isShared(row.flow_key, now);
+    });
+    if (missed.length === 0) return false;
+    const ids = missed.map((m) => m.row.id);
+    for (const id of ids) this.#slotOf.delete(id);
+    this.#leaveWindow(ids, false);
+    this.#requeueMissed(missed.map((m) => m.row));
+    const gone = new Set(ids);
+    group.messages = group.messages.filter((m) => !gone.has(m.row.id));
+    return group.messages.length === 0;
   }
 
   #isPaced(group: SendGroup): boolean {
@@ -383,6 +490,8 @@ export class Dispatcher {
       slipped = true;
       // Later claims (here and on other instances) start later too, or they would overlap the delayed slots.
       this.#flowNextSlot.set(flowKey, (this.#flowNextSlot.get(flowKey) ?? 0) + excess);
+      const left = this.#cursorLeftAt.get(flowKey);
+      if (left !== undefined) this.#cursorLeftAt.set(flowKey, left + Math.round(excess * 1000));
       delayPacingCursor(this.#o.store.db, flowKey, excess * 1000).catch((error) => this.#o.log.warn({ err: error }, 'could not delay a pacing cursor'));
     }
     if (slipped) this.#scheduled.sort((a, b) => a.slotAt - b.slotAt);

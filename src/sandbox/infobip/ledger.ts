@@ -3,7 +3,7 @@
 // re-sent a message (e.g. retried after a timeout), so they are counted as they happen.
 import type { InfobipStats, SimMessage } from './types.ts';
 
-export type AcceptedMessage = Omit<SimMessage, 'timesReceived' | 'firstReceivedAt' | 'lastReceivedAt'>;
+export type AcceptedMessage = Omit<SimMessage, 'timesReceived' | 'firstReceivedAt' | 'lastReceivedAt' | 'firstRequestNumber'>;
 
 function emptyStats(paths: readonly string[]): InfobipStats {
   return {
@@ -35,16 +35,19 @@ export class Ledger {
     this.stats = emptyStats(paths);
   }
 
-  received(path: string): void {
+  /** Counts a request to a send endpoint; answers its number (1, 2, …). */
+  received(path: string): number {
     this.stats.requests++;
     this.stats.requestsByPath[path] = (this.stats.requestsByPath[path] ?? 0) + 1;
+    return this.stats.requests;
   }
 
   rejected(status: number): void {
     this.stats.rejectedRequests[status] = (this.stats.rejectedRequests[status] ?? 0) + 1;
   }
 
-  accepted(messages: AcceptedMessage[], now: Date): void {
+  /** `now`: when the request arrived; `requestNumber`: its number from received(). */
+  accepted(messages: AcceptedMessage[], now: Date, requestNumber: number): void {
     this.stats.acceptedRequests++;
     this.stats.messagesAccepted += messages.length;
     this.stats.messagesPerRequest.push(messages.length);
@@ -58,6 +61,7 @@ export class Ledger {
         ...message,
         timesReceived: (previous?.timesReceived ?? 0) + 1,
         firstReceivedAt: previous?.firstReceivedAt ?? now,
+        firstRequestNumber: previous?.firstRequestNumber ?? requestNumber,
         lastReceivedAt: now,
       });
     }

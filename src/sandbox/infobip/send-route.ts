@@ -58,7 +58,12 @@ export function sendRoute(endpoint: SimulatedEndpoint, deps: SendDeps): FastifyP
     // 400, and faults must strike before the body is even looked at.
     app.removeAllContentTypeParsers();
     app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
-    app.addHook('onRequest', async () => ledger.received(endpoint.path));
+    // Infobip's clock for a message is when its request arrived, not when this process got round to
+    // reading and validating the body: under load those differ by the simulator's own stalls.
+    const arrivals = new WeakMap<object, { at: Date; number: number }>();
+    app.addHook('onRequest', async (req) => {
+      arrivals.set(req, { at: new Date(), number: ledger.received(endpoint.path) });
+    });
     app.setErrorHandler((error: { statusCode?: number; message: string }, _req, reply) =>
       (error.statusCode ?? 500) < 500
         ? reject(reply, 400, [{ property: '', violation: error.message }])
@@ -100,14 +105,15 @@ export function sendRoute(endpoint: SimulatedEndpoint, deps: SendDeps): FastifyP
       endpoint.prepare?.(body);
       const validate = validator();
       if (!validate(body)) return reject(reply, 400, toViolations(validate.errors));
-      const now = new Date();
+      const arrival = arrivals.get(req)!;
+      const now = arrival.at;
       const violations = endpoint.rules(body, now);
       if (violations.length > 0) return reject(reply, 400, violations);
 
-      return reply.code(200).send(accept(body, now));
+      return reply.code(200).send(accept(body, now, arrival.number));
     });
 
-    function accept(body: unknown, now: Date) {
+    function accept(body: unknown, now: Date, requestNumber: number) {
       const request = endpoint.read(body);
       const bulkId = request.bulkId ?? generateBulkId(random);
       // A scheduled message is only "sent" at sendAt; its reports follow from there.
@@ -149,7 +155,7 @@ export function sendRoute(endpoint: SimulatedEndpoint, deps: SendDeps): FastifyP
           scheduleReports(subject, message, now, sentAt);
         }
       }
-      ledger.accepted(accepted, now);
+      ledger.accepted(accepted, now, requestNumber);
       return endpoint.respond({ body, bulkId, status, messages: answered });
     }
 

@@ -60,6 +60,8 @@ export interface SimMessage {
   /** How many accepted requests carried this messageId (> 1 means the client sent it again). */
   timesReceived: number;
   firstReceivedAt: Date;
+  /** Which request (numbered as they arrived at the send endpoints) first carried it. */
+  firstRequestNumber: number;
   lastReceivedAt: Date;
 }
 
