@@ -15,7 +15,6 @@ import { delayPacingCursor } from '../store/sql/delayPacingCursor.ts';
 import { expireOverdueMessages } from '../store/sql/expireOverdueMessages.ts';
 import { listQueuedFlows } from '../store/sql/listQueuedFlows.ts';
 import { requeueExpiredLeases } from '../store/sql/requeueExpiredLeases.ts';
-import { requeueMissedSlots } from '../store/sql/requeueMissedSlots.ts';
 import { selectFlowPace } from '../store/sql/selectFlowPace.ts';
 import { updateClaimedMessages } from '../store/sql/updateClaimedMessages.ts';
 import type { DeliveryReport } from '../reports/report.ts';
@@ -44,24 +43,6 @@ const RELEASE_TICK_MS = 10;
  * shared cursor, by the excess. The pace loses the excess.
  */
 const PACING_SLACK_MS = 1000;
-/**
- * When other instances take slots of the same flow, a paced message whose slot passed longer ago
- * than this (the event loop was busy) is not sent late: it goes back in the queue for a new slot
- * from the shared cursor. Sent late, it would land on top of the other instances' on-time slots,
- * which this instance's window (#takeWindowPlace) does not see. The pace loses the missed slots:
- * at 25 ms, three instances on a loaded 2-core machine lost a quarter of it (and a stall after
- * release still bunched requests), so this only stops long stalls from piling up. A lone instance
- * sends late messages as its window allows: that bound holds by construction and loses nothing.
- */
-const SLOT_GRACE_MS = 100;
-/**
- * A flow counts as shared with other instances for this long after one was seen claiming its
- * slots, and until this instance has claimed its slots this long without seeing one (instances
- * started together all find the backlog late at first: a lone one's catch-up must not meet the
- * others' on-time slots).
- */
-const SHARED_FLOW_MEMORY_MS = 10_000;
-const ALONE_AFTER_MS = 2000;
 /**
  * Issue 4's burst target, held per paced flow by #takeWindowPlace: no more than floor(even rate ×
  * BURST_FACTOR) + 1 messages in any trailing second.
@@ -143,12 +124,6 @@ export class Dispatcher {
   readonly #flowPace = new Map<string, number | null>();
   /** Paced flows whose next free slot lies beyond the horizon: not claimed before then. */
   readonly #flowNextSlot = new Map<string, number>();
-  /** Per paced flow, where this instance last left its pacing cursor (µs): a cursor found elsewhere was moved by another instance. */
-  readonly #cursorLeftAt = new Map<string, number>();
-  /** Paced flows another instance was last seen claiming slots of, and when. */
-  readonly #sharedFlowSeen = new Map<string, number>();
-  /** When this instance first claimed slots of each paced flow. */
-  readonly #claimingSince = new Map<string, number>();
   /** The last flow visited when the list was cut at MAX_FLOWS_PER_ROUND; the next round goes on after it. */
   #flowsAfter = '';
   #lastSweep = 0;
@@ -225,7 +200,6 @@ export class Dispatcher {
       } else {
         const paced = await claimPacedMessages(db, dialect, { ...claim, excludeAccountIds: stuck, limit: this.#o.claimLimit, intervalUs, horizonMs: PACING_HORIZON_MS });
         this.#flowNextSlot.set(flowKey, paced.nextSlotAt);
-        this.#noteCursor(flowKey, paced, now);
         // Loaded (and cached) now, so the first slot does not wait for it.
         if (paced.messages.length > 0) void this.#o.tenants.byId(paced.messages[0]!.row.tenant_id).catch(() => undefined);
         this.#schedule(paced.messages);
@@ -238,18 +212,6 @@ export class Dispatcher {
     return immediate.length > 0 && immediate.length < FULL_ENOUGH ? this.#o.idleMs * LINGER_FACTOR : false;
   }
 
-  #noteCursor(flowKey: string, paced: { messages: PacedMessage[]; nextSlotAt: number; cursorWasUs: number }, now: number): void {
-    const left = this.#cursorLeftAt.get(flowKey);
-    if (left !== undefined && left !== paced.cursorWasUs) this.#sharedFlowSeen.set(flowKey, now);
-    if (paced.messages.length > 0) this.#cursorLeftAt.set(flowKey, Math.round(paced.nextSlotAt * 1000));
-    if (!this.#claimingSince.has(flowKey)) this.#claimingSince.set(flowKey, now);
-  }
-
-  #isShared(flowKey: string, now: number): boolean {
-    const alone = now - (this.#claimingSince.get(flowKey) ?? now) >= ALONE_AFTER_MS;
-    return !alone || now - (this.#sharedFlowSeen.get(flowKey) ?? -Infinity) < SHARED_FLOW_MEMORY_MS;
-  }
-
   async #paceOf(flowKey: string): Promise<number | null> {
     if (this.#flowPace.has(flowKey)) return this.#flowPace.get(flowKey)!;
     const intervalUs = await selectFlowPace(this.#o.store.db, flowKey);
@@ -257,9 +219,6 @@ export class Dispatcher {
       this.#flowPace.clear();
       this.#flowNextSlot.clear();
       this.#slippedThrough.clear();
-      this.#cursorLeftAt.clear();
-      this.#sharedFlowSeen.clear();
-      this.#claimingSince.clear();
       const now = Date.now();
       for (const [key, w] of this.#windows) if (w.open === 0 && (w.ends[w.ends.length - 1] ?? 0) <= now) this.#windows.delete(key);
     }
@@ -307,17 +266,14 @@ export class Dispatcher {
 
   /**
    * Hands paced messages whose slot has come to requests, as long as their flow's trailing-second
-   * window has room. When other instances send for the flow too, messages whose slot passed more
-   * than SLOT_GRACE_MS ago go back in the queue for a new slot instead of catching up.
+   * window has room: messages that are late (the event loop was busy) catch up within the window.
    */
   #releaseDue(): void {
     const now = Date.now();
     const released: PacedMessage[] = [];
-    const missed: PacedMessage[] = [];
     const kept: PacedMessage[] = [];
     for (const p of this.#scheduled) {
       if (p.slotAt > now) kept.push(p);
-      else if (now - p.slotAt > SLOT_GRACE_MS && this.#isShared(p.row.flow_key, now)) missed.push(p);
       else if (this.#takeWindowPlace(p.row, now)) released.push(p);
       else kept.push(p);
     }
@@ -328,7 +284,6 @@ export class Dispatcher {
       metrics.pacingLag.set({ tenant: last.row.tenant_id, activity: last.row.activity_id }, (now - last.slotAt) / 1000);
     }
     for (const p of released) this.#slotOf.set(p.row.id, { slot: p.slotAt, flowKey: p.row.flow_key });
-    this.#requeueMissed(missed.map((p) => p.row));
     this.#handOver(released.map((p) => p.row));
     this.#armRelease();
   }
@@ -360,14 +315,6 @@ export class Dispatcher {
       window.open--;
       if (requested) window.ends.push(end);
     }
-  }
-
-  #requeueMissed(rows: ClaimedMessage[]): void {
-    if (rows.length === 0) return;
-    const requeueing: Promise<void> = requeueMissedSlots(this.#o.store.db, this.#owner, rows.map((r) => r.id))
-      .catch((error) => this.#o.log.warn({ err: error }, 'could not requeue paced messages that missed their slot; their lease will expire'))
-      .finally(() => this.#handingOver.delete(requeueing));
-    this.#handingOver.add(requeueing);
   }
 
   /**
@@ -426,7 +373,6 @@ export class Dispatcher {
       const [group] = this.#waiting.splice(index, 1) as [SendGroup];
       const paced = this.#isPaced(group);
       this.#absorbWaiting(group);
-      if (paced && this.#dropMissedSlots(group)) continue;
       this.#slipLateFlows(group);
       if (!paced) this.#busyAccounts.set(group.accountId, Date.now());
       const request: Promise<void> = this.#sendGroup(group)
@@ -440,27 +386,6 @@ export class Dispatcher {
         });
       this.#inFlight.add(request);
     }
-  }
-
-  /**
-   * A paced group that waited for a free request (requests in flight, a stall) past SLOT_GRACE_MS
-   * would land late on the other instances' slots, merged into one large request: when the flow is
-   * shared, such messages go back in the queue instead. Answers whether nothing is left to send.
-   */
-  #dropMissedSlots(group: SendGroup): boolean {
-    const now = Date.now();
-    const missed = group.messages.filter(({ row }) => {
-      const slot = this.#slotOf.get(row.id)?.slot;
-      return slot !== undefined && now - slot > SLOT_GRACE_MS && this.#isShared(row.flow_key, now);
-    });
-    if (missed.length === 0) return false;
-    const ids = missed.map((m) => m.row.id);
-    for (const id of ids) this.#slotOf.delete(id);
-    this.#leaveWindow(ids, false);
-    this.#requeueMissed(missed.map((m) => m.row));
-    const gone = new Set(ids);
-    group.messages = group.messages.filter((m) => !gone.has(m.row.id));
-    return group.messages.length === 0;
   }
 
   #isPaced(group: SendGroup): boolean {
@@ -490,8 +415,6 @@ export class Dispatcher {
       slipped = true;
       // Later claims (here and on other instances) start later too, or they would overlap the delayed slots.
       this.#flowNextSlot.set(flowKey, (this.#flowNextSlot.get(flowKey) ?? 0) + excess);
-      const left = this.#cursorLeftAt.get(flowKey);
-      if (left !== undefined) this.#cursorLeftAt.set(flowKey, left + Math.round(excess * 1000));
       delayPacingCursor(this.#o.store.db, flowKey, excess * 1000).catch((error) => this.#o.log.warn({ err: error }, 'could not delay a pacing cursor'));
     }
     if (slipped) this.#scheduled.sort((a, b) => a.slotAt - b.slotAt);

@@ -14,15 +14,13 @@ export interface PacedMessage {
  * holds the flow's pacing cursor: slots are `interval` apart and run no further than `horizonMs`
  * ahead, so every instance together keeps the pace. The cursor never starts before now: after a
  * restart, a pause or a quiet-hours window, a backlog due long ago is spread from now on, not
- * sent in a burst. Also answers the flow's next free slot (epoch ms) and where the cursor stood
- * before this claim (epoch µs): an instance that finds it moved since its own last claim knows
- * other instances take the flow's slots too.
+ * sent in a burst. Also answers the flow's next free slot (epoch ms).
  */
 export async function claimPacedMessages(
   db: Kysely<Database>,
   dialect: Dialect,
   claim: FlowClaim & { intervalUs: number; horizonMs: number },
-): Promise<{ messages: PacedMessage[]; nextSlotAt: number; cursorWasUs: number }> {
+): Promise<{ messages: PacedMessage[]; nextSlotAt: number }> {
   return db.transaction().execute(async (trx) => {
     await trx.insertInto('pacing_cursors').values({ flow_key: claim.flowKey, next_slot_us: 0 }).onConflict((oc) => oc.column('flow_key').doNothing()).execute();
     const cursor = await trx
@@ -34,12 +32,11 @@ export async function claimPacedMessages(
     const nowUs = claim.now * 1000;
     const start = Math.max(cursor.next_slot_us, nowUs);
     const free = Math.floor((nowUs + claim.horizonMs * 1000 - start) / claim.intervalUs) + 1;
-    const cursorWasUs = cursor.next_slot_us;
-    if (free <= 0) return { messages: [], nextSlotAt: start / 1000, cursorWasUs };
+    if (free <= 0) return { messages: [], nextSlotAt: start / 1000 };
     const rows = await claimFlowMessages(trx, dialect, { ...claim, limit: Math.min(free, claim.limit) });
-    if (rows.length === 0) return { messages: [], nextSlotAt: start / 1000, cursorWasUs };
+    if (rows.length === 0) return { messages: [], nextSlotAt: start / 1000 };
     const next = start + rows.length * claim.intervalUs;
     await trx.updateTable('pacing_cursors').set({ next_slot_us: next }).where('flow_key', '=', claim.flowKey).execute();
-    return { messages: rows.map((row, i) => ({ row, slotAt: (start + i * claim.intervalUs) / 1000 })), nextSlotAt: next / 1000, cursorWasUs };
+    return { messages: rows.map((row, i) => ({ row, slotAt: (start + i * claim.intervalUs) / 1000 })), nextSlotAt: next / 1000 };
   });
 }
