@@ -11,7 +11,7 @@ import { WritebackWorker } from './reports/writeback.ts';
 import { buildServer } from './server/app.ts';
 import { SfmcClient } from './sfmc/client.ts';
 import { allowPrivateOutbound } from './security/outbound-url.ts';
-import { openStore, type Store } from './store/database.ts';
+import { openStore, type Store, type StoreOptions } from './store/database.ts';
 import { frameAncestors } from './security/frame-ancestors.ts';
 import { webhookUrls } from './tenants/describe-tenant.ts';
 import { BackgroundThread } from './workers/background-thread.ts';
@@ -40,7 +40,8 @@ export interface ConnectorTuning {
 /** Wires the store, tenants, execute path, dispatcher, write-back and HTTP routes together. */
 export async function createConnector(config: ConnectorConfig, log: Logger, tuning: ConnectorTuning = {}): Promise<Connector> {
   allowPrivateOutbound(config.allowPrivateUrls);
-  const { store, box, tenants } = await openTenantStore(config);
+  // With a background thread, it checkpoints SQLite's WAL: the HTTP thread never stalls on one.
+  const { store, box, tenants } = await openTenantStore(config, { checkpointsElsewhere: config.workers && config.workerThread === true });
   // Queue depth is read from the store here; the background thread's series are merged in at scrape.
   const metrics = new Metrics(store);
   const { dispatcher, writeback, journeyEvents } = createBackgroundWorkers(config, store, tenants, log, tuning, metrics);
@@ -98,8 +99,8 @@ export async function createConnector(config: ConnectorConfig, log: Logger, tuni
 }
 
 /** The store (migrated) and the tenants it holds, with the key that opens their secrets. */
-export async function openTenantStore(config: ConnectorConfig): Promise<{ store: Store; box: SecretBox; tenants: TenantDirectory }> {
-  const store = await openStore(config.databaseUrl);
+export async function openTenantStore(config: ConnectorConfig, options: StoreOptions = {}): Promise<{ store: Store; box: SecretBox; tenants: TenantDirectory }> {
+  const store = await openStore(config.databaseUrl, options);
   let box: SecretBox;
   try {
     box = new SecretBox([masterKey(config, store), ...parsePreviousMasterKeys(config.previousMasterKeys)]);

@@ -22,15 +22,25 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
  * Opens the store: `postgres://…` URLs use PostgreSQL, anything else is a SQLite file path.
  * Migrations are applied before the store is returned.
  */
-export async function openStore(location: string): Promise<Store> {
+export interface StoreOptions {
+  /**
+   * SQLite: another thread of this process writes to the same file and checkpoints the WAL
+   * (the background thread). A checkpoint copies the WAL into the database file and fsyncs both;
+   * run by whichever connection's commit crosses the threshold, it stalled the HTTP thread for
+   * tens of milliseconds at a time once the file was large. The HTTP thread then leaves it to them.
+   */
+  checkpointsElsewhere?: boolean;
+}
+
+export async function openStore(location: string, options: StoreOptions = {}): Promise<Store> {
   const store = location.startsWith('postgres://') || location.startsWith('postgresql://')
     ? openPostgres(location)
-    : openSqlite(location);
+    : openSqlite(location, options);
   await migrate(store);
   return store;
 }
 
-function openSqlite(file: string): Store {
+function openSqlite(file: string, options: StoreOptions): Store {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const sqlite = new SQLite(file);
   // WAL + NORMAL: commits survive a process crash without an fsync each (see docs/architecture).
@@ -38,6 +48,7 @@ function openSqlite(file: string): Store {
   sqlite.pragma('synchronous = NORMAL');
   // Lock waits happen in AsyncRetrySqliteDialect, without blocking the event loop.
   sqlite.pragma('busy_timeout = 0');
+  if (options.checkpointsElsewhere) sqlite.pragma('wal_autocheckpoint = 0');
   const db = new Kysely<Database>({ dialect: new AsyncRetrySqliteDialect({ database: withStatementCache(sqlite) }) });
   return { db, dialect: 'sqlite', close: () => db.destroy() };
 }
