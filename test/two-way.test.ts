@@ -79,9 +79,13 @@ for (const dialect of testDialects) {
       }
       // Its backoff after one failure is at most a second or two.
       await eventually(() => sandbox.sfmc.events(sandbox.info.sfmc.accountId).find((e) => e.ContactKey === sent.contactKey), 'the event fired after recovery', 20_000);
-      const [event] = await sandbox.connector.store.db.selectFrom('journey_events').selectAll().where('contact_key', '=', sent.contactKey).execute();
-      assert.equal(event?.state, 'fired');
-      assert.ok(event?.event_instance_id);
+      // SFMC records the event before it answers; the connector records 'fired' once the answer is in.
+      const event = await eventually(async () => {
+        const [row] = await sandbox.connector.store.db.selectFrom('journey_events').selectAll().where('contact_key', '=', sent.contactKey).execute();
+        return row?.state === 'firing' ? undefined : row;
+      }, 'the fired event recorded');
+      assert.equal(event.state, 'fired');
+      assert.ok(event.event_instance_id);
     });
 
     test('an event definition SFMC does not know: the event fails with SFMC\'s reason, once', async () => {
