@@ -42,7 +42,11 @@ function documented(spec: OpenApiSpec, path: string, shape: ErrorShape, status: 
 
 /** The documented error body for `status` of POST `path`; for 400 the example's placeholder violations are replaced. */
 export function errorBody(spec: OpenApiSpec, path: string, shape: ErrorShape, status: ApiErrorStatus, violations: Violation[] = []): ApiError | ApiException {
-  const example = documented(spec, path, shape, status);
+  return errorFromExample(documented(spec, path, shape, status), shape, violations);
+}
+
+/** A documented error example of `shape`, carrying `violations` in that shape's own form. */
+export function errorFromExample(example: unknown, shape: ErrorShape, violations: Violation[] = []): ApiError | ApiException {
   if (shape === 'ApiError') return { ...(example as ApiError), violations };
   const exception = { ...(example as ApiException).requestError.serviceException };
   delete exception.validationErrors;

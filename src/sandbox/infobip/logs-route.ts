@@ -8,7 +8,7 @@ import type { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { componentResponseExample, hasResponse, loadInfobipSpec, type OpenApiSpec, responseExample, schemaValidator, toViolations, type Violation } from '../openapi.ts';
-import type { ApiError, ApiException, ErrorShape } from './api-errors.ts';
+import { type ApiError, type ApiException, type ErrorShape, errorFromExample } from './api-errors.ts';
 import { formatInfobipTime, parseInfobipTime } from './infobip-time.ts';
 import type { Ledger } from './ledger.ts';
 import type { Random } from './random.ts';
@@ -166,16 +166,7 @@ function errorExample(spec: OpenApiSpec, endpoint: SimulatedLogsEndpoint, status
 }
 
 function errorBody(spec: OpenApiSpec, endpoint: SimulatedLogsEndpoint, status: number, violations: Violation[] = []): ApiError | ApiException {
-  const example = errorExample(spec, endpoint, status);
-  if (endpoint.errorShape === 'ApiError') return { ...(example as ApiError), violations };
-  const exception = { ...(example as ApiException).requestError.serviceException };
-  delete exception.validationErrors;
-  if (violations.length > 0) {
-    const validationErrors: Record<string, string[]> = {};
-    for (const { property, violation } of violations) (validationErrors[property] ??= []).push(violation);
-    exception.validationErrors = validationErrors;
-  }
-  return { requestError: { serviceException: exception } };
+  return errorFromExample(errorExample(spec, endpoint, status), endpoint.errorShape, violations);
 }
 
 export function logsRoute(endpoint: SimulatedLogsEndpoint, deps: LogsDeps): FastifyPluginAsync {
