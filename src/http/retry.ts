@@ -13,7 +13,7 @@ export function retryAfterMs(header: string | string[] | undefined): number | un
  * attempt doubles the ceiling up to `capMs`. Jitter spreads the retries of many messages and
  * instances so they do not hit a recovering API together.
  */
-export function backoffMs(attempt: number, baseMs = 1000, capMs = 300_000, random: () => number = Math.random): number {
+function backoffMs(attempt: number, baseMs = 1000, capMs = 300_000, random: () => number = Math.random): number {
   const ceiling = Math.min(capMs, baseMs * 2 ** Math.max(0, attempt - 1));
   return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
