@@ -152,20 +152,39 @@ describe('sending speed limit, three instances on one PostgreSQL', { skip: !test
     await sandbox.close();
   });
 
-  test('together they keep one limit: every message once, no second above it, all three sending', async () => {
+  test('one instance at a time sends a paced flow: every message once, no second above the limit, and another instance takes over at once when it stops', async () => {
     await sandbox.connector.dispatcher.stop();
     const activity = pacedActivity(1200);
-    const ids = await executePaced(tenant, activity, contacts(uniquePrefix('three'), 80, 0));
-    sandbox.connector.dispatcher.start();
-    for (const o of others) o.dispatcher.start();
+    const ids = await executePaced(tenant, activity, contacts(uniquePrefix('three'), 100, 0));
+    const instances = [sandbox.connector.dispatcher, ...others.map((o) => o.dispatcher)];
+    const infobipSent = () => sandbox.infobip.sentMessages();
+    const instanceOf = (id: string) => Number(new URL(infobipSent().get(id)!.webhookUrl!).searchParams.get('instance') ?? '0');
+    for (const dispatcher of instances) dispatcher.start();
+    // A quarter of the way in, the instance sending the flow stops (as at a deploy).
+    const first = await eventually(() => {
+      const sent = ids.filter((id) => infobipSent().has(id));
+      return sent.length >= 25 ? sent : undefined;
+    }, 'the first 25 messages sent');
+    const owner = instanceOf(first[0]!);
+    const stoppedAt = Date.now();
+    await instances[owner]!.stop();
     const times = await arrivals(sandbox.infobip, ids);
-    assert.ok(times[times.length - 1]! - times[0]! >= (78 * 50) / 1.035, `80 messages in ${times[times.length - 1]! - times[0]!} ms (4 s at the limit)`);
-    // Three limits of their own would allow 60 in a second. One instance held back by a busy
-    // machine can overlap the next one's slots by a few messages (the bench measures the target).
-    assert.ok(largestWindow(times) <= burstLimit(20) + 3, `largest 1-second window ${largestWindow(times)} (limit 20/s)`);
-    const sent = sandbox.infobip.sentMessages();
-    const byInstance = tally(ids.map((id) => new URL(sent.get(id)!.webhookUrl!).searchParams.get('instance') ?? '0'));
-    assert.equal(byInstance.size, 3, `messages per instance: ${JSON.stringify([...byInstance])}`);
-    assert.equal(sandbox.infobip.stats().duplicateMessageIds, 0);
+    try {
+      const before = ids.filter((id) => infobipSent().get(id)!.firstReceivedAt.getTime() < stoppedAt);
+      assert.deepEqual([...tally(before.map(instanceOf)).keys()], [owner], 'before the stop, one instance sent the flow');
+      const after = ids.filter((id) => !before.includes(id)).map(instanceOf);
+      assert.ok(after.length > 0 && after.every((i) => i !== owner), `after the stop, another instance: ${JSON.stringify([...tally(after)])}`);
+      assert.equal(new Set(after).size, 1, 'and one at a time');
+      assert.ok(times[times.length - 1]! - times[0]! >= (98 * 50) / 1.035, `100 messages in ${times[times.length - 1]! - times[0]!} ms (5 s at the limit)`);
+      // The bound holds for the flow as a whole, the handover included: no slack for other instances.
+      assert.ok(largestWindow(times) <= burstLimit(20), `largest 1-second window ${largestWindow(times)} (limit 20/s)`);
+      // A stopping instance lets go of its flows: the next takes over within a claim round and a
+      // horizon, not after the 3 s an unreleased ownership (a killed instance's) lasts.
+      const gap = Math.max(...times.slice(1).map((t, i) => t - times[i]!));
+      assert.ok(gap < 2500, `largest gap between two messages ${gap} ms`);
+      assert.equal(sandbox.infobip.stats().duplicateMessageIds, 0);
+    } finally {
+      instances[owner]!.start();
+    }
   });
 });

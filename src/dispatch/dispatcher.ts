@@ -11,6 +11,7 @@ import { recordDeliveryReports } from '../reports/record-reports.ts';
 import type { Store } from '../store/database.ts';
 import { type ClaimedMessage, claimFlowMessages } from '../store/sql/claimFlowMessages.ts';
 import { claimPacedMessages, type PacedMessage } from '../store/sql/claimPacedMessages.ts';
+import { releasePacedFlows } from '../store/sql/releasePacedFlows.ts';
 import { delayPacingCursor } from '../store/sql/delayPacingCursor.ts';
 import { expireOverdueMessages } from '../store/sql/expireOverdueMessages.ts';
 import { listQueuedFlows } from '../store/sql/listQueuedFlows.ts';
@@ -35,6 +36,14 @@ const LINGER_FACTOR = 3;
  * wastes little of the pace, long enough that the claim loop (every idleMs) always keeps ahead.
  */
 const PACING_HORIZON_MS = 1000;
+/**
+ * How long a claim of a paced flow's slots makes this instance the one that sends it. It claims
+ * again well within this (every PACING_HORIZON_MS at least, while the flow has messages), so it
+ * keeps the flow; when it dies, another instance takes the flow this long after its last claim.
+ */
+const FLOW_OWNERSHIP_MS = 3 * PACING_HORIZON_MS;
+/** How often an instance looks whether a paced flow another instance sends has been let go. */
+const OWNER_RECHECK_MS = 500;
 /** Paced messages are handed to requests at most this often: a few ms of slots per request. */
 const RELEASE_TICK_MS = 10;
 /**
@@ -149,6 +158,7 @@ export class Dispatcher {
     const unsent = [...this.#scheduled.splice(0).map((p) => p.row), ...this.#waiting.splice(0).flatMap((g) => g.messages.map((m) => m.row))];
     await this.#reschedule(unsent, Date.now(), 'handed back at shutdown');
     await Promise.allSettled([...this.#inFlight]);
+    await releasePacedFlows(this.#o.store.db, this.#owner).catch((error) => this.#o.log.warn({ err: error }, 'could not let go of paced flows; other instances take them within seconds'));
   }
 
   /**
@@ -198,7 +208,18 @@ export class Dispatcher {
         immediate.push(...rows);
         full ||= rows.length >= share;
       } else {
-        const paced = await claimPacedMessages(db, dialect, { ...claim, excludeAccountIds: stuck, limit: this.#o.claimLimit, intervalUs, horizonMs: PACING_HORIZON_MS });
+        const paced = await claimPacedMessages(db, dialect, {
+          ...claim,
+          excludeAccountIds: stuck,
+          limit: this.#o.claimLimit,
+          intervalUs,
+          horizonMs: PACING_HORIZON_MS,
+          ownershipMs: FLOW_OWNERSHIP_MS,
+        });
+        if (!paced.owned) {
+          this.#flowNextSlot.set(flowKey, Math.min(paced.until, now + OWNER_RECHECK_MS) + PACING_HORIZON_MS);
+          continue;
+        }
         this.#flowNextSlot.set(flowKey, paced.nextSlotAt);
         // Loaded (and cached) now, so the first slot does not wait for it.
         if (paced.messages.length > 0) void this.#o.tenants.byId(paced.messages[0]!.row.tenant_id).catch(() => undefined);
@@ -289,7 +310,8 @@ export class Dispatcher {
   }
 
   /**
-   * The burst guarantee, by construction for this instance: a released message counts in its
+   * The burst guarantee, by construction (and for the whole flow, since only its owner sends it,
+   * FLOW_OWNERSHIP_MS): a released message counts in its
    * flow's window from its release until BURST_WINDOW_MS after its request was answered. It reaches
    * Infobip somewhere in between, so any two messages that reach Infobip less than a second apart
    * both counted when the later one was released, and no window there holds more than the cap.

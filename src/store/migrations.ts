@@ -217,6 +217,14 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('messages_sending_lease').on('messages').column('lease_until').where(sql.ref('state'), '=', sql.lit('sending')).execute();
     },
   },
+  '0004_paced_flow_owners': {
+    async up(db: Kysely<any>) {
+      // One instance at a time sends a paced flow (store/sql/claimPacedMessages.ts): the instance
+      // whose claim last took the flow's slots, until owned_until.
+      await db.schema.alterTable('pacing_cursors').addColumn('owner', 'text').execute();
+      await db.schema.alterTable('pacing_cursors').addColumn('owned_until', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

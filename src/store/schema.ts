@@ -226,4 +226,7 @@ export interface SuppressionsTable {
 export interface PacingCursorsTable {
   flow_key: string;
   next_slot_us: number;
+  /** The instance sending the flow (its dispatcher's lease owner id), until owned_until (epoch ms). */
+  owner: string | null;
+  owned_until: ColumnType<number, number | undefined, number>;
 }
