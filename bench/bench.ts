@@ -70,10 +70,12 @@ async function main(): Promise<void> {
       const pairs = await throughputPairs(dialect, settings, ALL_IN_ONE);
       baselineRuns[dialect] = pairs.pairs.map((p) => p.baseline);
       const httpOnly = await throughputPairs(dialect, settings, HTTP_ONLY);
+      const httpProcesses = await throughputPairs(dialect, settings, HTTP_PROCESSES);
       const endToEnd = await endToEndRuns(dialect, settings);
       results[dialect] = {
         execute: { topology: ALL_IN_ONE.what, ...summarisePairs(pairs.pairs) },
         executeHttpOnly: { topology: HTTP_ONLY.what, ...summarisePairs(httpOnly.pairs), connectorLog: httpOnly.extra.connectorLogDuringThroughput },
+        executeHttpProcesses: { topology: HTTP_PROCESSES.what, ...summarisePairs(httpProcesses.pairs), connectorLog: httpProcesses.extra.connectorLogDuringThroughput },
         ...pairs.extra,
         ...endToEnd,
       };
@@ -133,6 +135,12 @@ const HTTP_ONLY: Topology = {
   name: 'http-only',
   what: 'an instance that only answers HTTP (MC_RELAY_WORKERS=false): the stored messages wait for worker instances (none here)',
   connectorEnv: { MC_RELAY_WORKERS: 'false' },
+};
+/** The same, answering on both cores (MC_RELAY_HTTP_PROCESSES=2, server/http-processes.ts). */
+const HTTP_PROCESSES: Topology = {
+  name: 'http-only-2',
+  what: 'an instance that only answers HTTP, with two processes on its port (MC_RELAY_WORKERS=false, MC_RELAY_HTTP_PROCESSES=2): CPU is theirs and their supervisor\'s',
+  connectorEnv: { MC_RELAY_WORKERS: 'false', MC_RELAY_HTTP_PROCESSES: '2' },
 };
 
 /** Baseline then execute, `rounds` times, on one connector process with a fresh store. */

@@ -11,15 +11,33 @@ const CLK_TCK = (() => {
   }
 })();
 
-/** CPU seconds (user + system) a process has used so far; NaN once it has gone. */
+/**
+ * CPU seconds (user + system) a process and its live children have used so far (a connector with
+ * MC_RELAY_HTTP_PROCESSES > 1 answers from child processes); NaN once the process has gone.
+ */
 export function processCpuSeconds(pid: number): number {
+  const own = ownCpuSeconds(pid);
+  let children = 0;
+  for (const child of childPids(pid)) children += ownCpuSeconds(child) || 0;
+  return own + children;
+}
+
+function ownCpuSeconds(pid: number): number {
+  const fields = statFields(pid);
+  return fields ? (Number(fields[11]) + Number(fields[12])) / CLK_TCK : NaN;
+}
+
+function childPids(pid: number): number[] {
+  return readdirSync('/proc').filter((entry) => /^\d+$/.test(entry) && Number(statFields(Number(entry))?.[1]) === pid).map(Number);
+}
+
+/** /proc/<pid>/stat after the command name (which is in parentheses and may contain spaces); undefined once it has gone. */
+function statFields(pid: number): string[] | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name, which is in parentheses and may contain spaces.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
-    return NaN;
+    return undefined;
   }
 }
 
@@ -43,7 +61,8 @@ function cpuByCommand(command: string): Map<number, number> {
     } catch {
       continue;
     }
-    const seconds = processCpuSeconds(Number(entry));
+    // Each process on its own: PostgreSQL's backends are children of a process of the same name.
+    const seconds = ownCpuSeconds(Number(entry));
     if (!Number.isNaN(seconds)) found.set(Number(entry), seconds);
   }
   return found;

@@ -52,6 +52,7 @@ export async function startStack(dialect: BenchDialect, postgresUrl: string | un
         LOG_LEVEL: 'warn',
         // Whatever the bench's own shell has set must not leak into the measured process.
         MC_RELAY_WORKERS: undefined,
+        MC_RELAY_HTTP_PROCESSES: undefined,
         NODE_ENV: undefined,
         NODE_OPTIONS: undefined,
         ...options.connectorEnv,

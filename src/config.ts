@@ -30,6 +30,8 @@ export interface ConnectorConfig {
   workers: boolean;
   /** …on a thread of their own rather than the HTTP thread (MC_RELAY_WORKERS unset or `thread`). */
   workerThread?: boolean;
+  /** Processes answering HTTP on the port (MC_RELAY_HTTP_PROCESSES, server/http-processes.ts); 1 unless set. */
+  httpProcesses?: number;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ConnectorConfig {
@@ -39,6 +41,14 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ConnectorCo
   const workersMode = env.MC_RELAY_WORKERS ?? 'thread';
   if (!['thread', 'inline', 'false'].includes(workersMode)) {
     throw new Error(`MC_RELAY_WORKERS must be thread (the default), inline or false, got "${workersMode}"`);
+  }
+  const httpProcesses = Number(env.MC_RELAY_HTTP_PROCESSES ?? 1);
+  if (!Number.isInteger(httpProcesses) || httpProcesses < 1 || httpProcesses > 64) {
+    throw new Error(`MC_RELAY_HTTP_PROCESSES must be a whole number from 1 to 64, got "${env.MC_RELAY_HTTP_PROCESSES}"`);
+  }
+  // Every process would run its own copy of the loops: they belong in an instance of their own.
+  if (httpProcesses > 1 && workersMode !== 'false') {
+    throw new Error('MC_RELAY_HTTP_PROCESSES above 1 needs MC_RELAY_WORKERS=false: run the sending and write-back loops in another instance on the same database');
   }
   const dataDir = resolve(env.MC_RELAY_DATA_DIR ?? 'data');
   const trustProxy = trustProxyFromEnv(env.MC_RELAY_TRUST_PROXY);
@@ -58,6 +68,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ConnectorCo
     logLevel: env.LOG_LEVEL ?? 'info',
     workers: workersMode !== 'false',
     workerThread: workersMode === 'thread',
+    httpProcesses,
   };
 }
 
