@@ -27,6 +27,7 @@ import { fillFromDataExtensions, type MergeOutcome } from './data-extension-merg
 import { recordInChunks } from './cancellation.ts';
 import { groupForSending, type PreparedMessage, prepareMessages, type SendGroup } from './send-groups.ts';
 import { nextOpening } from './send-window.ts';
+import { BurstWindows } from './burst-window.ts';
 
 /** A claim this small means messages trickle in; the next claim waits LINGER_FACTOR × idleMs. */
 const FULL_ENOUGH = 100;
@@ -52,13 +53,6 @@ const RELEASE_TICK_MS = 10;
  * shared cursor, by the excess. The pace loses the excess.
  */
 const PACING_SLACK_MS = 1000;
-/**
- * Issue 4's burst target, held per paced flow by #takeWindowPlace: no more than floor(even rate ×
- * BURST_FACTOR) + 1 messages in any trailing second.
- */
-const BURST_FACTOR = 1.05;
-/** How long a sent paced message counts in its flow's window after its request's answer. */
-const BURST_WINDOW_MS = 1000;
 /**
  * After a send whose answer was lost, its messages are looked up no sooner than this: a request
  * Infobip took a moment ago may not be in its message logs yet, and looking too early would send it
@@ -116,13 +110,8 @@ export class Dispatcher {
   /** Claimed paced messages waiting for their slot, earliest first. */
   #scheduled: PacedMessage[] = [];
   #releaseTimer: NodeJS.Timeout | undefined;
-  /**
-   * Per paced flow, the messages counting in its trailing-second window (see #takeWindowPlace):
-   * those released whose request has not been answered yet, and when each answered one stops counting.
-   */
-  readonly #windows = new Map<string, { open: number; ends: number[] }>();
-  /** Released paced messages still open in their flow's window. */
-  readonly #inWindow = new Map<string, string>();
+  /** Each paced flow's trailing-second window: its burst bound. */
+  readonly #windows = new BurstWindows();
   /** Sending slots of released paced messages not yet in a request. */
   readonly #slotOf = new Map<string, { slot: number; flowKey: string }>();
   /** Per paced flow, the latest slot whose lateness was already answered by delaying the flow. */
@@ -152,7 +141,6 @@ export class Dispatcher {
     clearTimeout(this.#releaseTimer);
     this.#releaseTimer = undefined;
     this.#slotOf.clear();
-    this.#inWindow.clear();
     this.#windows.clear();
     await Promise.allSettled([...this.#handingOver]);
     const unsent = [...this.#scheduled.splice(0).map((p) => p.row), ...this.#waiting.splice(0).flatMap((g) => g.messages.map((m) => m.row))];
@@ -240,8 +228,7 @@ export class Dispatcher {
       this.#flowPace.clear();
       this.#flowNextSlot.clear();
       this.#slippedThrough.clear();
-      const now = Date.now();
-      for (const [key, w] of this.#windows) if (w.open === 0 && (w.ends[w.ends.length - 1] ?? 0) <= now) this.#windows.delete(key);
+      this.#windows.prune(Date.now());
     }
     this.#flowPace.set(flowKey, intervalUs);
     return intervalUs;
@@ -294,8 +281,7 @@ export class Dispatcher {
     const released: PacedMessage[] = [];
     const kept: PacedMessage[] = [];
     for (const p of this.#scheduled) {
-      if (p.slotAt > now) kept.push(p);
-      else if (this.#takeWindowPlace(p.row, now)) released.push(p);
+      if (p.slotAt <= now && this.#windows.take(p.row, now)) released.push(p);
       else kept.push(p);
     }
     this.#scheduled = kept;
@@ -307,36 +293,6 @@ export class Dispatcher {
     for (const p of released) this.#slotOf.set(p.row.id, { slot: p.slotAt, flowKey: p.row.flow_key });
     this.#handOver(released.map((p) => p.row));
     this.#armRelease();
-  }
-
-  /**
-   * The burst guarantee, by construction (and for the whole flow, since only its owner sends it,
-   * FLOW_OWNERSHIP_MS): a released message counts in its
-   * flow's window from its release until BURST_WINDOW_MS after its request was answered. It reaches
-   * Infobip somewhere in between, so any two messages that reach Infobip less than a second apart
-   * both counted when the later one was released, and no window there holds more than the cap.
-   */
-  #takeWindowPlace(row: ClaimedMessage, now: number): boolean {
-    const cap = Math.floor((1e6 / row.pace_interval_us!) * BURST_FACTOR) + 1;
-    const window = this.#windows.get(row.flow_key) ?? { open: 0, ends: [] };
-    this.#windows.set(row.flow_key, window);
-    while (window.ends.length > 0 && window.ends[0]! <= now) window.ends.shift();
-    if (window.open + window.ends.length >= cap) return false;
-    window.open++;
-    this.#inWindow.set(row.id, row.flow_key);
-    return true;
-  }
-
-  /** `requested`: whether the messages went in a request (then they count BURST_WINDOW_MS longer). */
-  #leaveWindow(ids: string[], requested: boolean): void {
-    const end = Date.now() + BURST_WINDOW_MS;
-    for (const id of ids) {
-      const window = this.#windows.get(this.#inWindow.get(id) ?? '');
-      if (!window) continue;
-      this.#inWindow.delete(id);
-      window.open--;
-      if (requested) window.ends.push(end);
-    }
   }
 
   /**
@@ -364,7 +320,7 @@ export class Dispatcher {
     if (expired.length + skipped.length + held.size === 0) return;
     const screenedOut = [...expired, ...skipped].map((m) => m.row.id).concat([...held.values()].flat().map((m) => m.id));
     for (const id of screenedOut) this.#slotOf.delete(id);
-    this.#leaveWindow(screenedOut, false);
+    this.#windows.leave(screenedOut, false);
     const screening: Promise<void> = (async () => {
       for (const [opening, messages] of held) await this.#reschedule(messages, opening, 'waiting for the send window (quiet hours)');
       await this.#refuse(expired, 'expired', 'not sent within its validity period', expiredUnsentReport);
@@ -401,7 +357,7 @@ export class Dispatcher {
         .catch((error) => this.#o.log.error({ err: error }, 'sending a group failed; its lease will expire and it is claimed again'))
         .finally(() => {
           this.#inFlight.delete(request);
-          this.#leaveWindow(group.messages.map((m) => m.row.id), true);
+          this.#windows.leave(group.messages.map((m) => m.row.id), true);
           if (!paced) this.#busyAccounts.delete(group.accountId);
           // Paced groups may wait for this account: they go now, not at the next claim round.
           if (this.#waiting.length > 0) this.#startWaiting();
