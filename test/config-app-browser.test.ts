@@ -1,8 +1,9 @@
 // The Configuration app in a real browser (Debian's chromium through playwright-core) against the
 // SFMC and Infobip simulators: every step, wrong credentials, a second account with missing
 // scopes, External tracking, subscriptions, inbound number actions, data-extension provisioning,
-// Finish, and a later sign-in through the Web App authorization-code flow. A screenshot of each
-// step goes to docs/screenshots/ (from the first dialect's run).
+// Finish, and a later sign-in through the Web App authorization-code flow. With
+// MC_RELAY_UPDATE_SCREENSHOTS=1, a screenshot of each step goes to docs/screenshots/ (from the
+// first dialect's run); otherwise a test run leaves the committed screenshots alone.
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
@@ -20,6 +21,7 @@ const WEB_APP = { clientId: 'relay-webapp', clientSecret: 'relay-webapp-secret-0
 const USER = { username: 'mara', password: 'mara-password', accountId: MID, name: 'Mara Marketer', email: 'mara@example.com' };
 const KEYS = { main: 'infobip-main-key-0123456789', narrow: 'infobip-narrow-key-0123456789' };
 const SCREENSHOTS = fileURLToPath(new URL('../docs/screenshots/', import.meta.url));
+const UPDATE_SCREENSHOTS = process.env.MC_RELAY_UPDATE_SCREENSHOTS === '1';
 
 async function launch(): Promise<Browser> {
   return chromium.launch({
@@ -41,11 +43,11 @@ for (const [index, dialect] of testDialects.entries()) {
     let page: Page;
     const cspViolations: string[] = [];
     const screenshot = async (name: string) => {
-      if (index === 0) await page.screenshot({ path: `${SCREENSHOTS}config-${name}.png`, fullPage: true });
+      if (UPDATE_SCREENSHOTS && index === 0) await page.screenshot({ path: `${SCREENSHOTS}config-${name}.png`, fullPage: true });
     };
 
     before(async () => {
-      mkdirSync(SCREENSHOTS, { recursive: true });
+      if (UPDATE_SCREENSHOTS) mkdirSync(SCREENSHOTS, { recursive: true });
       sfmc = await startSfmcSimulator({ clients: [{ ...S2S, accountId: MID }], users: [USER] });
       // An SMS table from an older package: provisioning adds its missing fields.
       sfmc.createDataExtension(MID, { key: 'SMS_Delivery_Reports', name: 'SMS Delivery Reports', fields: [{ name: 'messageId', type: 'Text', maxLength: 50, isPrimaryKey: true }] });
@@ -244,7 +246,7 @@ for (const [index, dialect] of testDialects.entries()) {
       await visit.getByRole('link', { name: 'Sign in with Marketing Cloud' }).click();
       await visit.getByLabel('Username').fill(USER.username);
       await visit.getByLabel('Password').fill(USER.password);
-      if (index === 0) await visit.screenshot({ path: `${SCREENSHOTS}config-5-sign-in.png` });
+      if (UPDATE_SCREENSHOTS && index === 0) await visit.screenshot({ path: `${SCREENSHOTS}config-5-sign-in.png` });
       await visit.getByRole('button', { name: 'Log In' }).click();
       await visit.getByRole('heading', { name: 'Configure channels' }).waitFor();
       assert.equal(new URL(visit.url()).hash, '');
