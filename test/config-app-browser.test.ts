@@ -124,6 +124,7 @@ for (const [index, dialect] of testDialects.entries()) {
       assert.equal(await scope('subscriptions:manage'), 'missing');
       assert.equal(await scope('account-management:manage'), 'granted');
       assert.match(await page.locator('#notice').textContent() ?? '', /Missing scopes: numbers:manage/);
+      assert.match(await page.locator('#notice').textContent() ?? '', /Subscriptions not created: the API key lacks subscriptions:manage, application-entity:manage/);
       await screenshot('2-accounts');
       assert.deepEqual((await tenant()).accounts.map((a) => a.name), ['default', 'marketing']);
       await page.getByRole('button', { name: 'Next' }).click();

@@ -21,6 +21,9 @@ const CHANNELS: readonly { channel: string; events: readonly Event[] }[] = [
   { channel: 'ZALO', events: ['DELIVERY', 'CLICK'] },
 ];
 
+/** The scopes the Subscriptions action needs: the application (application-entity) and its subscriptions. */
+export const SUBSCRIPTION_SCOPES = ['subscriptions:manage', 'application-entity:manage'] as const;
+
 /** Fresh credentials of the chosen type: generated here, so no weak password is ever typed. */
 export function newWebhookSecurity(type: WebhookSecurity['type']): WebhookSecurity {
   return type === 'BASIC'

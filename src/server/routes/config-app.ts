@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { listInboundNumbers, performNumberAction } from '../../infobip/inbound-numbers.ts';
-import { probeScopes, verifyAccount } from '../../infobip/management.ts';
-import { createSubscriptions, newWebhookSecurity } from '../../infobip/subscriptions.ts';
+import { probeScopes, type ScopeState, verifyAccount } from '../../infobip/management.ts';
+import { createSubscriptions, newWebhookSecurity, SUBSCRIPTION_SCOPES } from '../../infobip/subscriptions.ts';
 import { packageDataExtensions } from '../../reports/data-extensions.ts';
 import { outboundUrlProblem } from '../../security/outbound-url.ts';
 import { RateLimiter, tooManyAttempts } from '../../security/rate-limit.ts';
@@ -13,7 +13,7 @@ import { provisionDataExtensions } from '../../sfmc/provision-data-extensions.ts
 import { retrieveDataExtensions, SoapError } from '../../sfmc/soap.ts';
 import { addInfobipAccount } from '../../tenants/add-infobip-account.ts';
 import { webhookUrls } from '../../tenants/describe-tenant.ts';
-import type { AccountChannelSettings, InfobipAccount, Tenant } from '../../tenants/tenant.ts';
+import type { AccountChannelSettings, InfobipAccount, Tenant, WebhookSecurity } from '../../tenants/tenant.ts';
 import { checkOAuthState, issueOAuthState, issueSession, readSession } from '../config-app/session.ts';
 import { configView, defaultSenders, NO_CHANNELS, saveTenant } from '../config-app/tenant-config.ts';
 import type { ServerContext } from '../context.ts';
@@ -264,7 +264,10 @@ function configurationRoutes(app: FastifyInstance, ctx: ServerContext, base: str
     const added = await addInfobipAccount(ctx.store.db, ctx.box, tenant.id, { ...req.body, isDefault: tenant.accounts.length === 0 }, ctx.allowPrivateUrls);
     if (!added.ok) return problem(reply, 400, added.field, `${added.field} ${added.problem}`);
     ctx.tenants.forget(tenant.id);
-    return reply.code(201).send({ accountId: added.accountId, scopes, config: configView(ctx, (await ctx.tenants.byId(tenant.id))!) });
+    let saved = (await ctx.tenants.byId(tenant.id))!;
+    const subscriptions = await subscribeNewAccount(ctx, saved, saved.accounts.find((a) => a.id === added.accountId)!, scopes);
+    if (subscriptions.ok) saved = subscriptions.tenant;
+    return reply.code(201).send({ accountId: added.accountId, scopes, subscriptions: subscriptions.ok ? 'created' : subscriptions.message, config: configView(ctx, saved) });
   });
 
   // Step 3, tenant-wide part: delivery tracking (one setting per report family, as the reports work keeps it).
@@ -327,27 +330,8 @@ function accountRoutes(app: FastifyInstance, ctx: ServerContext, base: string): 
   });
 
   app.post<{ Body: SubscriptionsBody }>(`${base}/subscriptions`, { schema: { body: SubscriptionsBody } }, async (req, reply) => {
-    const tenant = tenantOf(req);
-    const account = accountOf(req);
-    // The webhook intake checks one security per tenant: every account's subscriptions share it.
-    const current = tenant.secrets.webhookSecurity;
-    const others = tenant.accounts.filter((a) => a.id !== account.id && tenant.settings.channels?.[a.id]?.subscriptions);
-    if (current && current.type !== req.body.security && others.length > 0) {
-      return problem(reply, 400, 'subscriptions', `The subscriptions of ${others.map((a) => a.name).join(', ')} use ${current.type === 'BASIC' ? 'Basic' : 'HMAC'}; every account shares one notification security, so choose it here too`);
-    }
-    const security = current?.type === req.body.security ? current : newWebhookSecurity(req.body.security);
-    const hooks = webhookUrls(ctx.publicUrl, tenant);
-    const created = await createSubscriptions(account, {
-      applicationId: `mc-relay-${tenant.urlKey}`.toLowerCase().replace(/[^a-z0-9-]/g, '-'),
-      applicationName: `Salesforce Marketing Cloud (${tenant.name})`,
-      urls: { DELIVERY: hooks.deliveryReports, SEEN: hooks.seenReports, CLICK: hooks.clicks },
-      security,
-    });
-    if (!created.ok) return problem(reply, 400, 'subscriptions', created.message);
-    const previous = tenant.settings.channels?.[account.id] ?? NO_CHANNELS;
-    const channels = { ...tenant.settings.channels, [account.id]: { ...previous, subscriptions: { ...created.created, createdAt: Date.now() } } };
-    const saved = await saveTenant(ctx, tenant, { ...tenant.settings, channels }, { ...tenant.secrets, webhookSecurity: security });
-    return configView(ctx, saved);
+    const subscribed = await subscribeAccount(ctx, tenantOf(req), accountOf(req), req.body.security);
+    return subscribed.ok ? configView(ctx, subscribed.tenant) : problem(reply, 400, 'subscriptions', subscribed.message);
   });
 
   app.get(`${base}/numbers`, async (req) => {
@@ -369,6 +353,45 @@ function accountRoutes(app: FastifyInstance, ctx: ServerContext, base: string): 
     const after = await listInboundNumbers(account, inbound);
     return after.ok ? { numbers: after.numbers } : { numbers: [], problem: after.message };
   });
+}
+
+type Subscribed = { ok: true; tenant: Tenant } | { ok: false; message: string };
+
+/**
+ * The Subscriptions action for one account: the Infobip application, and subscriptions whose
+ * notification profiles send reports to this tenant's webhooks with the tenant's notification security.
+ */
+async function subscribeAccount(ctx: ServerContext, tenant: Tenant, account: InfobipAccount, type: WebhookSecurity['type']): Promise<Subscribed> {
+  // The webhook intake checks one security per tenant: every account's subscriptions share it.
+  const current = tenant.secrets.webhookSecurity;
+  const others = tenant.accounts.filter((a) => a.id !== account.id && tenant.settings.channels?.[a.id]?.subscriptions);
+  if (current && current.type !== type && others.length > 0) {
+    return { ok: false, message: `The subscriptions of ${others.map((a) => a.name).join(', ')} use ${current.type === 'BASIC' ? 'Basic' : 'HMAC'}; every account shares one notification security, so choose it here too` };
+  }
+  const security = current?.type === type ? current : newWebhookSecurity(type);
+  const hooks = webhookUrls(ctx.publicUrl, tenant);
+  const created = await createSubscriptions(account, {
+    applicationId: `mc-relay-${tenant.urlKey}`.toLowerCase().replace(/[^a-z0-9-]/g, '-'),
+    applicationName: `Salesforce Marketing Cloud (${tenant.name})`,
+    urls: { DELIVERY: hooks.deliveryReports, SEEN: hooks.seenReports, CLICK: hooks.clicks },
+    security,
+  });
+  if (!created.ok) return { ok: false, message: created.message };
+  const previous = tenant.settings.channels?.[account.id] ?? NO_CHANNELS;
+  const channels = { ...tenant.settings.channels, [account.id]: { ...previous, subscriptions: { ...created.created, createdAt: Date.now() } } };
+  return { ok: true, tenant: await saveTenant(ctx, tenant, { ...tenant.settings, channels }, { ...tenant.secrets, webhookSecurity: security }) };
+}
+
+/**
+ * The guide: "If you've added a new account with the subscriptions scope selected in the API key,
+ * subscriptions are automatically created for that account configuration". They use the tenant's
+ * notification security (Basic, the app's default, when there is none yet); when the key lacks a
+ * scope the user creates them later with the Create button.
+ */
+async function subscribeNewAccount(ctx: ServerContext, tenant: Tenant, account: InfobipAccount, scopes: Record<string, ScopeState>): Promise<Subscribed> {
+  const lacking = SUBSCRIPTION_SCOPES.filter((scope) => scopes[scope] !== 'granted');
+  if (lacking.length > 0) return { ok: false, message: `the API key lacks ${lacking.join(', ')}` };
+  return subscribeAccount(ctx, tenant, account, tenant.secrets.webhookSecurity?.type ?? 'BASIC');
 }
 
 /**

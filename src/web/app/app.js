@@ -324,7 +324,9 @@ function accountsStep() {
     state.config = answer.config;
     state.scopes[answer.accountId] = answer.scopes;
     const missingScopes = SCOPES.filter((s) => answer.scopes[s] === 'missing');
-    notice(missingScopes.length ? 'warning' : 'success', missingScopes.length ? `Account connected. Missing scopes: ${missingScopes.join(', ')}.` : 'Account connected.');
+    const subscriptions = answer.subscriptions === 'created' ? 'Subscriptions created.' : `Subscriptions not created: ${answer.subscriptions}.`;
+    const missingText = missingScopes.length ? ` Missing scopes: ${missingScopes.join(', ')}.` : '';
+    notice(missingScopes.length ? 'warning' : 'success', `Account connected.${missingText} ${subscriptions}`);
     go(1);
   });
   appendAll(form, 
