@@ -1,9 +1,11 @@
 // The simulator endpoints the Configuration app needs, over real HTTP: SFMC's authorization-code
 // flow, userinfo and SOAP data extensions (sharing their data extensions with the rows API), and
-// Infobip's balance, numbers, inbound configurations, applications and subscriptions with scopes.
+// Infobip's balance, numbers, inbound configurations, applications and subscriptions, and the
+// senders, templates and failover-scenario listings, with scopes.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startInfobipSimulator, type InfobipSimulator } from '../src/sandbox/infobip/simulator.ts';
+import { loadInfobipSpec, responseBodyValidator, responseExample } from '../src/sandbox/openapi.ts';
 import { startSfmcSimulator, type SfmcSimulator } from '../src/sandbox/sfmc/simulator.ts';
 import { verifyClientCredentials, userFromAuthorizationCode, authorizeUrl } from '../src/sfmc/oauth.ts';
 import { addFields, createDataExtension, retrieveDataExtensions, retrieveFields, soapRequest } from '../src/sfmc/soap.ts';
@@ -180,5 +182,26 @@ describe('Infobip simulator: account management endpoints', () => {
     assert.equal(profiles.results[0].security.credentials, undefined, 'listings hide credentials');
     assert.equal(sim.account('full').applications.size, 1);
     assert.equal(sim.account('narrow').applications.size, 0);
+  });
+
+  it('senders, templates and failover scenarios answer their spec\'s documented listing; a key without the scope gets 403', async () => {
+    // The omni-failover spec's own example gives scenario keys as strings where its schema says
+    // integer: the simulator answers the example (what Infobip sends), so that one is not schema-checked.
+    const listings = [
+      { path: '/rcs/1/senders', spec: 'infobip-rcs-openapi.json', schemaValid: true },
+      { path: '/whatsapp/1/templates', spec: 'infobip-whatsapp-openapi.json', schemaValid: true },
+      { path: '/omni/1/scenarios', spec: 'infobip-omni-failover-openapi.json', schemaValid: false },
+    ];
+    for (const { path, spec, schemaValid } of listings) {
+      const listed = await fetch(`${sim.url}${path}`, { headers: app('full') });
+      assert.equal(listed.status, 200, path);
+      const body = await listed.json();
+      assert.deepEqual(body, responseExample(loadInfobipSpec(spec), path, 'get', 200), path);
+      const validate = responseBodyValidator(loadInfobipSpec(spec), path, 'get', 200);
+      assert.equal(validate(body), schemaValid, `${path}: ${JSON.stringify(validate.errors)}`);
+      const refused = await fetch(`${sim.url}${path}`, { headers: app('narrow') });
+      assert.equal(refused.status, 403, path);
+      await refused.body?.cancel();
+    }
   });
 });
