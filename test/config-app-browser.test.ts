@@ -82,6 +82,10 @@ for (const [index, dialect] of testDialects.entries()) {
     it('Authorize: wrong values are named next to their field, right ones open the next step', async () => {
       await page.goto(appUrl);
       await page.getByRole('heading', { name: 'Sign in: authorize the app' }).waitFor();
+      // SLDS is what styles the page (its brand button colour), and the progress indicator shows the first step.
+      assert.equal(await page.locator('#authorize').evaluate((el) => getComputedStyle(el).backgroundColor), 'rgb(1, 118, 211)');
+      assert.equal(await page.locator('#progress [aria-current="step"]').textContent(), 'Authorize - current step');
+      await page.getByText('Step 1 of 4: Authorize').waitFor();
       await fillAuthorize({ MID: MID, 'Client Id': S2S.clientId, 'Client Secret': 'not-the-secret', 'SOAP Origin': sfmc.soapBaseUrl, 'Auth Origin': sfmc.authBaseUrl });
       await page.getByRole('button', { name: 'Next' }).click();
       const secretError = page.locator('#clientSecret-error');
@@ -100,6 +104,8 @@ for (const [index, dialect] of testDialects.entries()) {
       // Keyboard: Enter in a field submits the form.
       await page.getByLabel('Auth Origin', { exact: true }).press('Enter');
       await page.getByRole('heading', { name: 'Infobip accounts' }).waitFor();
+      assert.equal(await page.locator('#progress [aria-current="step"]').textContent(), 'Infobip accounts - current step');
+      assert.equal(await page.getByRole('button', { name: 'Authorize - completed' }).isEnabled(), true);
       const saved = await tenant();
       assert.equal(saved.settings.sfmc.soapBaseUrl, sfmc.soapBaseUrl);
       assert.equal(saved.settings.sfmc.webApp?.clientId, WEB_APP.clientId);
@@ -140,7 +146,10 @@ for (const [index, dialect] of testDialects.entries()) {
       await sms.press('Enter');
       await sms.fill('ACME2');
       await sms.press('Enter');
-      await page.getByRole('button', { name: 'Remove ACME2' }).click();
+      // Keyboard: a token's remove button is reached and pressed without the mouse.
+      await page.getByRole('button', { name: 'Remove ACME2' }).focus();
+      await page.keyboard.press('Enter');
+      await page.locator('[data-token="ACME2"]').waitFor({ state: 'detached' });
       await page.locator('#save-channels').click();
       await page.getByText('Channel settings of default saved.').waitFor();
       const saved = await tenant();
@@ -153,8 +162,10 @@ for (const [index, dialect] of testDialects.entries()) {
       await page.locator('#load-des').click();
       await page.locator('#de-smsDeliveryReports').waitFor();
       assert.equal(await page.locator('#de-smsDeliveryReports').inputValue(), 'SMS_Delivery_Reports', 'defaults are preselected');
-      // SLDS draws its own radio over the input: a user clicks the label.
-      await page.locator('label[for="tracking-external"]').click();
+      // Keyboard: the arrow key moves the tracking choice from Native to External.
+      await page.getByLabel('Native').focus();
+      await page.keyboard.press('ArrowDown');
+      await page.locator('#tracking-external-fields').waitFor({ state: 'visible' });
       assert.equal(await page.getByLabel('External').isChecked(), true);
       await page.getByLabel('SMS Notification URL').fill('ftp://hooks.acme.com/sms');
       await page.getByLabel('OMNI Notification URL').fill('https://hooks.acme.com/omni');
