@@ -171,6 +171,22 @@ for (const dialect of testDialects) {
       assert.equal(infobip.account(NARROW_KEY).applications.size, 0);
     });
 
+    it('inbound number actions are checked on the server: a shared number and an action its state does not allow are refused', async () => {
+      const config = (await get(`${api}config`, bearer)).json!;
+      const accountId = (config.accounts as { id: string; name: string }[]).find((a) => a.name === 'full')!.id;
+      const listed = await get(`${api}accounts/${accountId}/numbers`, bearer);
+      const numbers = listed.json!.numbers as { numberKey: string; action: string; disabledReason?: string }[];
+      const shared = numbers.find((n) => /Shared number/.test(n.disabledReason ?? ''))!;
+      const refused = await postJson(`${api}accounts/${accountId}/numbers/${shared.numberKey}/create`, {}, bearer);
+      assert.equal(refused.status, 400);
+      assert.match(refused.json!.message, /Shared number/);
+      const free = numbers.find((n) => n.action === 'create' && !n.disabledReason)!;
+      const stale = await postJson(`${api}accounts/${accountId}/numbers/${free.numberKey}/remove`, {}, bearer);
+      assert.equal(stale.status, 400);
+      assert.equal(stale.json!.field, 'action');
+      assert.equal(infobip.account(FULL_KEY).inbound.size, 1, 'only the simulator\'s own configuration of another application');
+    });
+
     it('Native tracking keeps the data extensions picked for each report type; unknown ones are refused', async () => {
       const put = (body: unknown) => fetch(`${api}tracking`, { method: 'PUT', headers: { ...bearer, 'content-type': 'application/json' }, body: JSON.stringify(body) });
       const native = { sms: { mode: 'native' }, omni: { mode: 'native' } };
