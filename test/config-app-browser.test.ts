@@ -160,7 +160,10 @@ for (const [index, dialect] of testDialects.entries()) {
 
     it('Channels: External tracking checks the notification URLs', async () => {
       await page.locator('#load-des').click();
-      await page.locator('#de-smsDeliveryReports').waitFor();
+      // The step is drawn again when the list arrives (without the button): wait for that, or a
+      // later redraw would undo what the test does next.
+      await page.locator('#load-des').waitFor({ state: 'detached' });
+      assert.ok((await page.locator('#de-smsDeliveryReports option').allTextContents()).includes('SMS Delivery Reports (SMS_Delivery_Reports)'), 'the picker lists the business unit\'s data extensions');
       assert.equal(await page.locator('#de-smsDeliveryReports').inputValue(), 'SMS_Delivery_Reports', 'defaults are preselected');
       // Keyboard: the arrow key moves the tracking choice from Native to External.
       await page.getByLabel('Native').focus();
