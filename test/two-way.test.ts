@@ -120,19 +120,24 @@ for (const dialect of testDialects) {
       }
     });
 
-    test('WhatsApp media and RCS suggestion replies keep their type', async () => {
+    test('WhatsApp image, video and document, Viber text and RCS suggestion replies keep their channel, type and content', async () => {
       const sent = await sendTwoWay();
-      const image = sandbox.infobip.reply({ from: sent.digits, type: 'IMAGE', url: 'https://media.example.com/photo.jpg', channel: 'WHATSAPP' });
-      const suggestion = sandbox.infobip.reply({ from: sent.digits, type: 'BUTTON_REPLY', text: 'Confirm', channel: 'RCS' });
+      const replies = [
+        { channel: 'WHATSAPP', type: 'IMAGE', url: 'https://media.example.com/photo.jpg', text: 'my photo', want: { channel: 'WhatsApp', type: 'IMAGE', mediaUrl: 'https://media.example.com/photo.jpg', text: 'my photo' } },
+        { channel: 'WHATSAPP', type: 'VIDEO', url: 'https://media.example.com/clip.mp4', want: { channel: 'WhatsApp', type: 'VIDEO', mediaUrl: 'https://media.example.com/clip.mp4', text: null } },
+        { channel: 'WHATSAPP', type: 'DOCUMENT', url: 'https://media.example.com/invoice.pdf', text: 'invoice', want: { channel: 'WhatsApp', type: 'DOCUMENT', mediaUrl: 'https://media.example.com/invoice.pdf', text: 'invoice' } },
+        { channel: 'VIBER', type: 'TEXT', text: 'Viber says yes', want: { channel: 'Viber', type: 'TEXT', mediaUrl: null, text: 'Viber says yes' } },
+        { channel: 'RCS', type: 'BUTTON_REPLY', text: 'Confirm', want: { channel: 'RCS', type: 'BUTTON_REPLY', mediaUrl: null, text: 'Confirm' } },
+      ] as const;
+      const ids = replies.map(({ want: _, ...reply }) => sandbox.infobip.reply({ from: sent.digits, ...reply }).messageId);
       const rows = await eventually(() => {
         const all = inboundRows();
-        return all.has(image.messageId) && all.has(suggestion.messageId) ? all : undefined;
-      }, 'both rows');
-      assert.equal(rows.get(image.messageId)!.type, 'IMAGE');
-      assert.equal(rows.get(image.messageId)!.mediaUrl, 'https://media.example.com/photo.jpg');
-      assert.equal(rows.get(image.messageId)!.channel, 'WhatsApp');
-      assert.equal(rows.get(suggestion.messageId)!.type, 'BUTTON_REPLY');
-      assert.equal(rows.get(suggestion.messageId)!.text, 'Confirm');
+        return ids.every((id) => all.has(id)) ? all : undefined;
+      }, 'every row');
+      replies.forEach(({ want }, i) => {
+        const row = rows.get(ids[i]!)!;
+        assert.deepEqual({ channel: row.channel, type: row.type, mediaUrl: row.mediaUrl ?? null, text: row.text ?? null }, want, `${want.channel} ${want.type}`);
+      });
     });
 
     test('a reply matching no recent message is stored and fires nothing; a duplicate webhook changes nothing', async () => {
