@@ -14,6 +14,7 @@ import { type RunningConnector, startConnector } from './helpers/connector.ts';
 import { createTestDatabase, type TestDatabase, testDialects } from './helpers/databases.ts';
 import { eventually } from './helpers/eventually.ts';
 import { addTenant, contacts, demoTenant, executeAll, sendThroughSandbox, type TestTenant, uniquePrefix } from './helpers/flow.ts';
+import { capturedLog } from './helpers/log-capture.ts';
 import { startTestSandbox } from './helpers/sandbox.ts';
 import { tenantBody } from './helpers/tenants.ts';
 
@@ -95,6 +96,9 @@ for (const dialect of testDialects) {
     let sandbox: Sandbox;
     let tenant: TestTenant;
     let phones = 4000;
+    /** The connector's log: write-back problems must be there too, for the operator. */
+    const logged = capturedLog();
+    const logLines = () => logged.text().split('\n').filter(Boolean).map((line) => JSON.parse(line) as Json);
     const admin = (method: string, path: string, body?: unknown) =>
       fetch(`${sandbox.info.adminUrl}${path}`, {
         method,
@@ -108,7 +112,7 @@ for (const dialect of testDialects) {
     };
 
     before(async () => {
-      sandbox = await startTestSandbox(dialect, { outcomes: { delivered: 1, undeliverable: 0, expired: 0, rejected: 0 } });
+      sandbox = await startTestSandbox(dialect, { outcomes: { delivered: 1, undeliverable: 0, expired: 0, rejected: 0 }, log: logged.log });
       tenant = await demoTenant(sandbox);
     });
     after(() => sandbox.close());
@@ -142,6 +146,9 @@ for (const dialect of testDialects) {
       assert.match(problem.lastError, /No_Such_DE/);
       assert.match(problem.lastError, /CustomObjectNotFound|resolve/i);
       assert.equal(problem.state, 'pending', 'kept to be retried, not dropped');
+      const line = logLines().find((l) => l.tenantId === other.id && l.dataExtension === 'No_Such_DE');
+      assert.equal(line?.level, 50, 'an error in the logs');
+      assert.match(line?.msg ?? '', /data extension "No_Such_DE"/);
     });
 
     test('custom callback data fields go to their columns when the data extension has them; an unknown column fails with SFMC\'s reason', async () => {
@@ -173,6 +180,8 @@ for (const dialect of testDialects) {
           return (described.writebackProblems as Json[]).find((p) => p.state === 'failed' && /Campaign/.test(p.lastError));
         }, 'the failed row with its reason', 30_000);
         assert.equal(problem.reportType, 'smsDelivery');
+        const line = logLines().find((l) => l.tenantId === tenant.id && l.level === 50 && /Campaign/.test(String(l.reason)));
+        assert.match(line?.msg ?? '', /SFMC refused a report row/, 'the unknown column in the logs');
       } finally {
         await admin('PATCH', `/tenants/${tenant.id}/reports`, { callbackDataColumns: {} });
       }
