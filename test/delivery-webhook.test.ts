@@ -195,6 +195,24 @@ for (const dialect of testDialects) {
       assert.equal((await reportsActivity(tenant, both)).statusName, 'DELIVERED_TO_HANDSET');
     });
 
+    test('a seen report before the delivery report is kept: the later delivery keeps seenAt, a later seen report does not move it', async () => {
+      const id = take();
+      const seenUrl = sandbox.info.webhooks.seenReports!;
+      const seen = (seenAt: string) => post(seenUrl, JSON.stringify({ results: [{ messageId: id, from: destinations.get(id), to: 'mc-relay', sentAt: '2024-03-01T10:00:00.000+0000', seenAt }] }));
+      assert.equal((await seen('2024-03-01T10:00:04.000+0000')).status, 200);
+      assert.equal((await stored(id))?.seen_at, '2024-03-01T10:00:04.000Z', 'stored before any delivery report');
+      const early = await reportsActivity(tenant, id);
+      assert.equal(early.statusName, 'NOT_AVAILABLE', 'still nothing final');
+      assert.equal(early.seenAt, '2024-03-01T10:00:04.000Z');
+
+      assert.equal((await postReports(tenant.deliveryWebhookUrl, [report(id, HANDSET)])).status, 200);
+      assert.equal((await seen('2024-03-01T10:00:30.000+0000')).status, 200, 'a second, later seen report');
+      const kept = (await stored(id))!;
+      assert.deepEqual([kept.status_name, kept.done_at, kept.seen_at], ['DELIVERED_TO_HANDSET', '2024-03-01T10:00:02.000Z', '2024-03-01T10:00:04.000Z']);
+      const answer = await reportsActivity(tenant, id);
+      assert.deepEqual([answer.statusName, answer.seenAt], ['DELIVERED_TO_HANDSET', '2024-03-01T10:00:04.000Z']);
+    });
+
     test('the v2 shape (from, smsCount) is read', async () => {
       const id = take();
       // SMS API v2 delivery report: `from` instead of `sender`, `smsCount` instead of `messageCount`.

@@ -114,7 +114,11 @@ for (const dialect of testDialects) {
       assert.equal(stored.length, expected);
       const sample = stored.find((m) => m.id === `${dialect}-mo-0-0`)!;
       assert.deepEqual([sample.text, sample.keyword, sample.received_at], ['QUIZ Correct answer is Paris', 'QUIZ', '2019-11-09T16:00:00.000Z']);
-      assert.ok(stored.some((m) => m.content_type === 'IMAGE' && m.media_url));
+      // WhatsApp media: the URL and the caption, which is the reply's text.
+      for (const type of ['IMAGE', 'VIDEO', 'DOCUMENT']) {
+        const media = stored.find((m) => m.content_type === type)!;
+        assert.deepEqual([media.channel, media.media_url?.startsWith('http://my.domain/'), media.text?.endsWith('caption')], ['whatsapp', true, true], type);
+      }
       assert.ok(stored.some((m) => m.content_type === 'BUTTON_REPLY'));
     });
 

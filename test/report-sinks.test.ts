@@ -7,29 +7,32 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { smsDeliveryReports } from '../src/reports/data-extensions.ts';
+import { omniReports, smsDeliveryReports } from '../src/reports/data-extensions.ts';
 import { fillExample, loadExample, postExecute } from '../src/sandbox/journey-builder.ts';
 import type { Sandbox } from '../src/sandbox/sandbox.ts';
 import { type RunningConnector, startConnector } from './helpers/connector.ts';
 import { createTestDatabase, type TestDatabase, testDialects } from './helpers/databases.ts';
 import { eventually } from './helpers/eventually.ts';
-import { addTenant, contacts, demoTenant, executeAll, sendThroughSandbox, type TestTenant, uniquePrefix } from './helpers/flow.ts';
+import { addTenant, contacts, demoTenant, executeAll, sendThroughSandbox, sfmcRowsById, type TestTenant, uniquePrefix } from './helpers/flow.ts';
+import { capturedLog } from './helpers/log-capture.ts';
 import { startTestSandbox } from './helpers/sandbox.ts';
 import { tenantBody } from './helpers/tenants.ts';
 
 type Json = Record<string, any>;
 
-/** A notification URL that answers 500 to its first `failures` POSTs, then 200; keeps what it got. */
-async function startReceiver(failures: number): Promise<{ url: string; bodies: Json[]; attempts: () => number; close(): Promise<void> }> {
+/** A notification URL that answers 500 to its first `failures` POSTs, then 2xx; keeps every attempt. */
+async function startReceiver(failures: number): Promise<{ url: string; bodies: Json[]; attempts: { at: number; ids: string[]; ok: boolean }[]; close(): Promise<void> }> {
   const bodies: Json[] = [];
-  let attempts = 0;
+  const attempts: { at: number; ids: string[]; ok: boolean }[] = [];
   const server: Server = createServer((req, res) => {
     let text = '';
     req.on('data', (chunk: Buffer) => (text += chunk.toString()));
     req.on('end', () => {
-      attempts++;
-      if (attempts <= failures) return void res.writeHead(500).end();
-      bodies.push(JSON.parse(text) as Json);
+      const body = JSON.parse(text) as Json;
+      const ok = attempts.length >= failures;
+      attempts.push({ at: Date.now(), ids: (body.results as Json[]).map((r) => String(r.messageId)), ok });
+      if (!ok) return void res.writeHead(500).end();
+      bodies.push(body);
       res.writeHead(204).end();
     });
   });
@@ -37,9 +40,18 @@ async function startReceiver(failures: number): Promise<{ url: string; bodies: J
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/reports`,
     bodies,
-    attempts: () => attempts,
+    attempts,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
+}
+
+/** Milliseconds from each failed POST to the next POST carrying one of its rows. */
+function retryGaps(attempts: { at: number; ids: string[]; ok: boolean }[]): number[] {
+  return attempts.flatMap((failed, i) => {
+    if (failed.ok) return [];
+    const retry = attempts.slice(i + 1).find((a) => a.ids.some((id) => failed.ids.includes(id)));
+    return retry ? [retry.at - failed.at] : [];
+  });
 }
 
 for (const dialect of testDialects) {
@@ -95,6 +107,9 @@ for (const dialect of testDialects) {
     let sandbox: Sandbox;
     let tenant: TestTenant;
     let phones = 4000;
+    /** The connector's log: write-back problems must be there too, for the operator. */
+    const logged = capturedLog();
+    const logLines = () => logged.text().split('\n').filter(Boolean).map((line) => JSON.parse(line) as Json);
     const admin = (method: string, path: string, body?: unknown) =>
       fetch(`${sandbox.info.adminUrl}${path}`, {
         method,
@@ -108,7 +123,7 @@ for (const dialect of testDialects) {
     };
 
     before(async () => {
-      sandbox = await startTestSandbox(dialect, { outcomes: { delivered: 1, undeliverable: 0, expired: 0, rejected: 0 } });
+      sandbox = await startTestSandbox(dialect, { outcomes: { delivered: 1, undeliverable: 0, expired: 0, rejected: 0 }, log: logged.log });
       tenant = await demoTenant(sandbox);
     });
     after(() => sandbox.close());
@@ -123,10 +138,38 @@ for (const dialect of testDialects) {
           const rows = receiver.bodies.flatMap((b) => b.results as Json[]).filter((r) => ids.includes(r.messageId) && r.statusName === 'DELIVERED_TO_HANDSET');
           return new Set(rows.map((r) => r.messageId)).size === ids.length ? rows : undefined;
         }, 'the reports at the notification URL', 30_000);
-        assert.ok(receiver.attempts() >= 3, 'the failed POSTs were retried');
+        const gaps = retryGaps(receiver.attempts);
+        assert.equal(gaps.length, 2, 'both failed POSTs were retried');
+        // The first retry waits at least half of a second (retryDelayMs), never at once.
+        assert.ok(gaps.every((gap) => gap >= 450), `backoff between attempts: ${gaps.join(', ')} ms`);
         assert.deepEqual(Object.keys(received[0]!).sort(), smsDeliveryReports.fields.map((f) => f.name).sort(), 'the SMS Delivery Reports columns');
         const rows = sandbox.sfmc.rows(sandbox.info.sfmc.accountId, sandbox.info.dataExtensions.smsDeliveryReports!);
         assert.ok(!rows.some((r) => ids.includes(String(r.messageId))), 'nothing written natively');
+      } finally {
+        await receiver.close();
+      }
+    });
+
+    test('External: Viber reports (Omni) go to the OMNI notification URL with the Omni Reports columns, SMS stays native', async () => {
+      const receiver = await startReceiver(1);
+      try {
+        const other = await addTenant(sandbox, { name: 'External Omni BU' });
+        assert.equal((await admin('PATCH', `/tenants/${other.id}/reports`, { omni: { mode: 'external', url: receiver.url } })).status, 200);
+        const answer = await postExecute(other.messageActivityUrl, await other.signer.sign(fillExample(loadExample('viber'), { contactKey: uniquePrefix('omni'), phone: `+49151${50_000_000 + phones++}` })));
+        assert.equal(answer.body.messageStatus, 'Success: Message pending');
+        const viber = String(answer.body.messageId);
+        const [sms] = await wave(other, 1);
+        const received = await eventually(
+          () => receiver.bodies.flatMap((b) => b.results as Json[]).find((r) => r.messageId === viber && r.statusName === 'DELIVERED_TO_HANDSET'),
+          'the Viber report at the OMNI notification URL',
+          30_000,
+        );
+        assert.deepEqual(Object.keys(received).sort(), omniReports.fields.map((f) => f.name).sort(), 'the Omni Reports columns');
+        assert.equal(received.channel, 'Viber');
+        assert.equal(retryGaps(receiver.attempts).length, 1, 'the failed POST was retried');
+        await eventually(() => sfmcRowsById(sandbox, other.dataExtensions.smsDeliveryReports!).get(sms!), 'the SMS row, native', 30_000);
+        assert.ok(!receiver.attempts.some((a) => a.ids.includes(sms!)), 'no SMS report at the OMNI URL');
+        assert.ok(!sfmcRowsById(sandbox, other.dataExtensions.omniReports!).has(viber), 'nothing written natively for Omni');
       } finally {
         await receiver.close();
       }
@@ -142,6 +185,9 @@ for (const dialect of testDialects) {
       assert.match(problem.lastError, /No_Such_DE/);
       assert.match(problem.lastError, /CustomObjectNotFound|resolve/i);
       assert.equal(problem.state, 'pending', 'kept to be retried, not dropped');
+      const line = logLines().find((l) => l.tenantId === other.id && l.dataExtension === 'No_Such_DE');
+      assert.equal(line?.level, 50, 'an error in the logs');
+      assert.match(line?.msg ?? '', /data extension "No_Such_DE"/);
     });
 
     test('custom callback data fields go to their columns when the data extension has them; an unknown column fails with SFMC\'s reason', async () => {
@@ -173,6 +219,8 @@ for (const dialect of testDialects) {
           return (described.writebackProblems as Json[]).find((p) => p.state === 'failed' && /Campaign/.test(p.lastError));
         }, 'the failed row with its reason', 30_000);
         assert.equal(problem.reportType, 'smsDelivery');
+        const line = logLines().find((l) => l.tenantId === tenant.id && l.level === 50 && /Campaign/.test(String(l.reason)));
+        assert.match(line?.msg ?? '', /SFMC refused a report row/, 'the unknown column in the logs');
       } finally {
         await admin('PATCH', `/tenants/${tenant.id}/reports`, { callbackDataColumns: {} });
       }

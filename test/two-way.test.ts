@@ -120,19 +120,24 @@ for (const dialect of testDialects) {
       }
     });
 
-    test('WhatsApp media and RCS suggestion replies keep their type', async () => {
+    test('WhatsApp image, video and document, Viber text and RCS suggestion replies keep their channel, type and content', async () => {
       const sent = await sendTwoWay();
-      const image = sandbox.infobip.reply({ from: sent.digits, type: 'IMAGE', url: 'https://media.example.com/photo.jpg', channel: 'WHATSAPP' });
-      const suggestion = sandbox.infobip.reply({ from: sent.digits, type: 'BUTTON_REPLY', text: 'Confirm', channel: 'RCS' });
+      const replies = [
+        { channel: 'WHATSAPP', type: 'IMAGE', url: 'https://media.example.com/photo.jpg', text: 'my photo', want: { channel: 'WhatsApp', type: 'IMAGE', mediaUrl: 'https://media.example.com/photo.jpg', text: 'my photo' } },
+        { channel: 'WHATSAPP', type: 'VIDEO', url: 'https://media.example.com/clip.mp4', want: { channel: 'WhatsApp', type: 'VIDEO', mediaUrl: 'https://media.example.com/clip.mp4', text: null } },
+        { channel: 'WHATSAPP', type: 'DOCUMENT', url: 'https://media.example.com/invoice.pdf', text: 'invoice', want: { channel: 'WhatsApp', type: 'DOCUMENT', mediaUrl: 'https://media.example.com/invoice.pdf', text: 'invoice' } },
+        { channel: 'VIBER', type: 'TEXT', text: 'Viber says yes', want: { channel: 'Viber', type: 'TEXT', mediaUrl: null, text: 'Viber says yes' } },
+        { channel: 'RCS', type: 'BUTTON_REPLY', text: 'Confirm', want: { channel: 'RCS', type: 'BUTTON_REPLY', mediaUrl: null, text: 'Confirm' } },
+      ] as const;
+      const ids = replies.map(({ want: _, ...reply }) => sandbox.infobip.reply({ from: sent.digits, ...reply }).messageId);
       const rows = await eventually(() => {
         const all = inboundRows();
-        return all.has(image.messageId) && all.has(suggestion.messageId) ? all : undefined;
-      }, 'both rows');
-      assert.equal(rows.get(image.messageId)!.type, 'IMAGE');
-      assert.equal(rows.get(image.messageId)!.mediaUrl, 'https://media.example.com/photo.jpg');
-      assert.equal(rows.get(image.messageId)!.channel, 'WhatsApp');
-      assert.equal(rows.get(suggestion.messageId)!.type, 'BUTTON_REPLY');
-      assert.equal(rows.get(suggestion.messageId)!.text, 'Confirm');
+        return ids.every((id) => all.has(id)) ? all : undefined;
+      }, 'every row');
+      replies.forEach(({ want }, i) => {
+        const row = rows.get(ids[i]!)!;
+        assert.deepEqual({ channel: row.channel, type: row.type, mediaUrl: row.mediaUrl ?? null, text: row.text ?? null }, want, `${want.channel} ${want.type}`);
+      });
     });
 
     test('a reply matching no recent message is stored and fires nothing; a duplicate webhook changes nothing', async () => {
@@ -152,6 +157,30 @@ for (const dialect of testDialects) {
       assert.equal(sandbox.sfmc.events(sandbox.info.sfmc.accountId).length, before, 'no event fired');
     });
 
+    test('a reply to another of our numbers matches nothing; a reply to a message sent without the trigger fires nothing', async () => {
+      const sent = await sendTwoWay();
+      const before = sandbox.sfmc.events(sandbox.info.sfmc.accountId).length;
+      const elsewhere = sandbox.infobip.reply({ from: sent.digits, to: '4915799900000', text: 'YES' });
+      const [stored] = await eventually(async () => {
+        const rows = await sandbox.connector.store.db.selectFrom('inbound_messages').selectAll().where('id', '=', elsewhere.messageId).execute();
+        return rows.length > 0 ? rows : undefined;
+      }, 'the reply to the other number stored');
+      assert.equal(stored!.reply_to_message_id, null, 'not a reply to the two-way message, which went from another number');
+
+      const contactKey = uniquePrefix('one-way');
+      const to = phone(phones++);
+      const plain = await execute(loadExample('sms'), { contactKey, phone: to });
+      const plainId = String(plain.body.messageId);
+      await eventually(() => sandbox.infobip.sentMessages().get(plainId), 'the one-way message at Infobip');
+      const reply = sandbox.infobip.reply({ from: to.slice(1), text: 'Thanks' });
+      await eventually(async () => (await activity(sandbox.info.reportsActivityUrl, replyReport, plainId)).replyText === 'Thanks' || undefined, 'the Reply mode answering');
+      const [matched] = await sandbox.connector.store.db.selectFrom('inbound_messages').selectAll().where('id', '=', reply.messageId).execute();
+      assert.deepEqual([matched!.reply_to_message_id, matched!.contact_key], [plainId, contactKey]);
+      assert.equal((await sandbox.connector.store.db.selectFrom('journey_events').selectAll().where('inbound_id', 'in', [reply.messageId, elsewhere.messageId]).execute()).length, 0);
+      await sandbox.infobip.flushWebhooks();
+      assert.equal(sandbox.sfmc.events(sandbox.info.sfmc.accountId).length, before, 'no event fired');
+    });
+
     test('STOP opts the number out: executes answer a clear messageStatus and send nothing, until the operator removes it', async () => {
       const sent = await sendTwoWay();
       sandbox.infobip.reply({ from: sent.digits, text: ' stop! ' });
@@ -162,7 +191,8 @@ for (const dialect of testDialects) {
       assert.equal(listed.reason, 'keyword');
       const sms = loadExample('sms');
       const refused = await execute(sms, { contactKey: 'after-stop', phone: `+${sent.digits}` });
-      assert.deepEqual(refused.body, { messageId: '', messageStatus: 'Error: Recipient opted out' });
+      assert.deepEqual([refused.status, refused.body], [200, { messageId: '', messageStatus: 'Error: Recipient opted out' }], 'a business answer: Journey Builder moves the contact on');
+      assert.ok(![...sandbox.infobip.sentMessages().values()].some((m) => m.destination === sent.digits && m.messageId !== sent.id), 'nothing sent to the opted-out number');
       // A message that is merely a sentence with "stop" in it opts nobody out.
       const other = await sendTwoWay();
       const sentence = sandbox.infobip.reply({ from: other.digits, text: 'Please stop by at 8' });
@@ -186,6 +216,12 @@ for (const dialect of testDialects) {
         const body = (await (await admin(`/tenants/${tenant.id}/suppressions`)).json()) as { suppressions: { destination: string }[] };
         return body.suppressions.some((s) => s.destination === sent.digits) || undefined;
       }, 'the German opt-out');
+      // The tenant's list replaces the defaults: UNSUBSCRIBE is now an ordinary reply.
+      const kept = await sendTwoWay();
+      const unsubscribe = sandbox.infobip.reply({ from: kept.digits, text: 'UNSUBSCRIBE' });
+      await eventually(() => inboundRows().get(unsubscribe.messageId), 'the UNSUBSCRIBE row');
+      const listed = (await (await admin(`/tenants/${tenant.id}/suppressions`)).json()) as { suppressions: { destination: string }[] };
+      assert.ok(!listed.suppressions.some((s) => s.destination === kept.digits), 'not opted out by a default the tenant replaced');
       const manual = phone(phones++);
       assert.equal((await admin(`/tenants/${tenant.id}/suppressions`, { method: 'POST', body: JSON.stringify({ destination: manual }) })).status, 201);
       assert.equal((await execute(loadExample('sms'), { contactKey: 'manual', phone: manual })).body.messageStatus, 'Error: Recipient opted out');
