@@ -93,6 +93,32 @@ describe('Message activity UI: validation and counters, in Chromium', () => {
     assert.equal(await frame.textContent('#sender-error'), 'Error: Invalid from field');
   });
 
+  test("Zalo offers only the chosen template's registered placeholders, and names an empty one before Done", async () => {
+    const frame = await channelForm('zalo');
+    const templates = await frame.locator('[data-field="templateName"] select option').allTextContents();
+    assert.deepEqual(templates, ['Choose a template…', 'Template_2 (900026)', 'Order shipped (322307)'], 'the enabled templates only');
+    await fillField(frame, 'templateName', '900026');
+    await frame.waitForSelector('[data-name="templateData.date"]');
+    assert.deepEqual(await frame.locator('[data-field="templateName"] [data-name^="templateData."]').evaluateAll((inputs) => inputs.map((i) => i.getAttribute('data-name'))), [
+      'templateData.customer_name',
+      'templateData.order_code',
+      'templateData.date',
+    ]);
+    assert.equal(await frame.locator('[data-field="templateName"] button').count(), 0, 'no way to add an unregistered placeholder');
+    await frame.fill('[data-name="templateData.customer_name"]', '#{FirstName}');
+    await frame.fill('[data-name="templateData.order_code"]', '#{OrderNumber}');
+    await doneRefused(frame);
+    assert.equal(await errorOf(frame, 'templateData.date').textContent(), 'date is required');
+    assert.equal(await frame.evaluate(() => document.activeElement?.getAttribute('data-name')), 'templateData.date');
+
+    await frame.fill('[data-name="templateData.date"]', '2026-05-01');
+    await clickNext(page);
+    await page.waitForSelector('#result:not([hidden])');
+    const args = Object.fromEntries((await savedActivities(page)).at(-1).arguments.execute.inArguments.flatMap((e: object) => Object.entries(e)));
+    assert.equal(args.templatePlaceholders, JSON.stringify(['customer_name', 'order_code', 'date']));
+    assert.equal(args['templateData.date'], '2026-05-01');
+  });
+
   test('a merge field the entry source does not have is named', async () => {
     const frame = await channelForm('sms');
     await fillField(frame, 'text', 'Hi #{Nickname}');

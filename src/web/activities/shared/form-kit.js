@@ -76,7 +76,9 @@ export function createForm(definitions, container, context, prefix = '') {
     showError(rawPath, message) {
       const path = rawPath.replace(/\[(\d+)\]/g, '.$1');
       const f = fields.find((x) => path === `${prefix}${x.def.name}` || path.startsWith(`${prefix}${x.def.name}.`) || path.startsWith(`${prefix}${x.def.name}[`));
-      if (!f || !f.visible()) return false;
+      // A custom field writes inArguments under other names (Zalo's templateData.<name>): it is asked too.
+      if (!f) return fields.some((x) => x.def.type === 'custom' && x.visible() && x.showError?.(path, message) === true);
+      if (!f.visible()) return false;
       if (f.showError?.(path, message)) return true;
       setHelp(f, message);
       return true;
@@ -114,7 +116,8 @@ function createField(def, context, prefix) {
   if (def.type === 'custom') {
     const custom = def.render({ id, describedBy, context, def });
     append(node, label(custom.labelFor ?? id), el('div', { class: 'slds-form-element__control' }, custom.node), hint, help);
-    return Object.assign(field, { get: custom.get, set: custom.set, refresh: custom.refresh, control: custom.control });
+    // A custom field may check and name its own parts (a template's placeholders).
+    return Object.assign(field, { get: custom.get, set: custom.set, refresh: custom.refresh, control: custom.control, missing: custom.missing, showError: custom.showError, clearErrors: custom.clearErrors });
   }
   if (def.type === 'checkbox') {
     const input = el('input', { type: 'checkbox', id, name: def.name, 'aria-describedby': describedBy });
