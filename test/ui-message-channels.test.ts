@@ -9,6 +9,7 @@ import type { Frame, Page } from 'playwright-core';
 import type { Sandbox } from '../src/sandbox/sandbox.ts';
 import { addItem, clickNext, executeSaved, fillField, launchBrowser, openActivity, savedActivities, screenshotModal, tick } from './helpers/browser.ts';
 import { eventually } from './helpers/eventually.ts';
+import { postJson } from './helpers/http.ts';
 import { demoTenant, reportsActivity, type TestTenant } from './helpers/flow.ts';
 import { startTestSandbox } from './helpers/sandbox.ts';
 
@@ -29,6 +30,8 @@ const scenarios: Scenario[] = [
       await fillField(frame, 'text', 'Hi #{FirstName}, order #{OrderNumber} ships today: https://shop.example.com/o');
       await fillField(frame, 'language', 'AUTODETECT');
       await tick(frame, await frame.getAttribute('[data-field="urlShortening"] input', 'id') as string);
+      // The domains offered are Infobip's default and the account's custom domains from the Configuration app.
+      assert.deepEqual(await frame.locator('[data-field="customDomain"] option').allTextContents(), ["Infobip's default domain", 'go.example.com']);
       await fillField(frame, 'customDomain', 'go.example.com');
       await addItem(frame, 'callbackData');
       await fillField(frame, 'callbackData.0.name', 'Campaign');
@@ -187,6 +190,19 @@ const scenarios: Scenario[] = [
   },
 ];
 
+/** Adds a custom domain to the Infobip account as the Configuration app's channel step does. */
+async function addCustomDomain(sandbox: Sandbox, accountId: string, domain: string): Promise<void> {
+  const { configAppUrl, sfmc } = sandbox.info;
+  const signIn = await postJson(`${configAppUrl}api/session`, { mid: sfmc.accountId, clientId: sfmc.clientId, clientSecret: sfmc.clientSecret, soapOrigin: sfmc.soapBaseUrl, authOrigin: sfmc.authBaseUrl });
+  assert.equal(signIn.status, 200, signIn.text);
+  const saved = await fetch(`${configAppUrl}api/accounts/${accountId}/channels`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${signIn.json!.session.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ customDomains: [domain], senders: {} }),
+  });
+  assert.equal(saved.status, 200, await saved.text());
+}
+
 const flat = (inArguments: Record<string, unknown>[]) => Object.fromEntries(inArguments.flatMap((e) => Object.entries(e)));
 
 describe('Message activity UI, each channel, in Chromium', () => {
@@ -199,6 +215,7 @@ describe('Message activity UI, each channel, in Chromium', () => {
   before(async () => {
     sandbox = await startTestSandbox('sqlite', { outcomes: { delivered: 1, undeliverable: 0, expired: 0, rejected: 0 } });
     tenant = await demoTenant(sandbox);
+    await addCustomDomain(sandbox, tenant.accountId, 'go.example.com');
     browser = await launchBrowser();
     page = await browser.context.newPage();
     page.on('pageerror', (e) => pageErrors.push(e.message));

@@ -177,7 +177,7 @@ export async function activityUiRoutes(app: FastifyInstance, ctx: ServerContext)
           channels: allChannels()
             .filter((c) => !c.senderRequired || tenant.settings.senders[c.senderKind] !== undefined)
             .map((c) => ({ id: c.id, name: c.name, urlTracking: c.urlTracking, defaultSender: tenant.settings.senders[c.senderKind] ?? null })),
-          accounts: tenant.accounts.map((a) => ({ id: a.id, name: a.name, isDefault: a.id === defaultAccount(tenant)?.id })),
+          accounts: tenant.accounts.map((a) => ({ id: a.id, name: a.name, isDefault: a.id === defaultAccount(tenant)?.id, customDomains: tenant.settings.channels?.[a.id]?.customDomains ?? [] })),
         };
       });
 

@@ -53,6 +53,7 @@ const formContext = {
   api,
   sender: () => $('sender').value.trim() || currentChannel()?.defaultSender || '',
   accountId: () => $('account').value,
+  customDomains: () => state.context.accounts.find((a) => a.id === $('account').value)?.customDomains ?? [],
   onSenderChange: (listener) => state.senderListeners.push(listener),
   attachMergePicker: (input, label) => input.after(mergeSelect(input, label)),
 };
@@ -422,6 +423,11 @@ $('phones').addEventListener('click', (event) => {
   $('phones').querySelectorAll('[data-up]')[Math.max(index - 1, 0)]?.focus();
 });
 $('sender').addEventListener('change', () => state.senderListeners.forEach((l) => l()));
+// Another account has other custom domains and templates: the forms already built follow it.
+$('account').addEventListener('change', () => {
+  for (const form of [state.forms.channel, ...state.forms.features]) form?.refresh();
+  state.senderListeners.forEach((l) => l());
+});
 $('test-send').addEventListener('click', () => void testSend());
 
 void main();

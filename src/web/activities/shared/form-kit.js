@@ -2,10 +2,11 @@
 // message/channels.js), rendered with SLDS markup, read back as values, restored from values, and
 // able to show an error next to any field. Adding an option is adding one definition.
 //
-// Definition: { name, label, type, required?, help?, options?: [[value, label]], when?: (values) => bool,
+// Definition: { name, label, type, required?, help?, options?: [[value, label]] | (context) => [[value, label]],
+//   blankLabel? (a select's empty choice), when?: (values) => bool,
 //   merge?: true (offers the merge-field picker), counter?: 'sms' | 'lms', placeholder?, default?,
 //   item?: [definitions] (type 'list': a list of objects; 'object': one object), max? (list length),
-//   render?: (field) => {node, get(), set(value)} (type 'custom') }
+//   render?: (field) => {node, get(), set(value), missing?(), showError?(path, message), clearErrors?()} (type 'custom') }
 // Types: text, textarea, number, url, select, checkbox, list, object, custom.
 
 let ids = 0;
@@ -136,10 +137,23 @@ function createField(def, context, prefix) {
     });
   }
   let input;
+  let choose = (value) => void (input.value = value);
   if (def.type === 'select') {
-    input = el('select', { class: 'slds-select', id, name: def.name, 'aria-describedby': describedBy, required: def.required },
-      def.required ? undefined : el('option', { value: '', text: '—' }),
-      (def.options ?? []).map(([value, text]) => el('option', { value, text })));
+    input = el('select', { class: 'slds-select', id, name: def.name, 'aria-describedby': describedBy, required: def.required });
+    const fill = () => {
+      const current = input.value;
+      const options = typeof def.options === 'function' ? def.options(context) : def.options ?? [];
+      input.replaceChildren(...[def.required ? undefined : el('option', { value: '', text: def.blankLabel ?? '—' }), ...options.map(([value, text]) => el('option', { value, text }))].filter(Boolean));
+      if (current !== '') choose(current);
+    };
+    // A saved choice no longer offered (a custom domain removed since) is kept, and said so.
+    choose = (value) => {
+      if (value !== '' && ![...input.options].some((o) => o.value === value)) input.append(el('option', { value, text: `${value} (no longer offered)` }));
+      input.value = value;
+    };
+    fill();
+    // Options that depend on the context (the chosen account's custom domains) follow it.
+    if (typeof def.options === 'function') field.refresh = fill;
   } else if (def.type === 'textarea') {
     input = el('textarea', { class: 'slds-textarea', id, name: def.name, rows: def.rows ?? 4, 'aria-describedby': describedBy, required: def.required, placeholder: def.placeholder });
   } else {
@@ -158,7 +172,7 @@ function createField(def, context, prefix) {
   return Object.assign(field, {
     control: input,
     get: () => (input.value.trim() === '' ? undefined : input.value),
-    set: (v) => void (input.value = v === undefined || v === null ? (def.default ?? '') : String(v)),
+    set: (v) => choose(v === undefined || v === null ? (def.default ?? '') : String(v)),
   });
 }
 
