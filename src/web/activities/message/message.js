@@ -315,6 +315,10 @@ async function done() {
   const payload = state.payload;
   payload.arguments.execute.inArguments = inArguments;
   payload.metaData = { ...payload.metaData, isConfigured: true };
+  // The activity name is the Bulk ID in reports and the name Journey Builder shows on the canvas
+  // and in requestInteraction, where the Reports activity lists Message activities by it.
+  const name = $('activity-name').value.trim();
+  if (name) payload.name = name;
   trigger('updateActivity', payload);
 }
 
