@@ -138,6 +138,49 @@ describe('Message activity UI: validation and counters, in Chromium', () => {
     assert.equal(args['field.FirstName'], '{{Event.DEAudience-2f6c1a0e-54b1-4c1e-9d27-5a1b7e0c9d11."FirstName"}}');
   });
 
+  test('keyboard only: choose the channel, reach every control in order, insert a merge field with Enter, reorder phones', async () => {
+    const frame = await openActivity(page, sandbox.info.journeyBuilderUrl, 'activity=message');
+    const active = () => frame.evaluate(() => document.activeElement?.id || document.activeElement?.getAttribute('data-up') || document.activeElement?.tagName);
+    await frame.focus('#channel-sms');
+    await page.keyboard.press('ArrowDown');
+    const second = await frame.getAttribute('input[name="channel"] >> nth=1', 'id');
+    assert.equal(await frame.isChecked(`#${second}`), true, 'arrow keys move through the channels');
+    await page.keyboard.press('ArrowUp');
+    assert.equal(await frame.isChecked('#channel-sms'), true);
+    await page.keyboard.press('Tab');
+    assert.equal(await active(), 'account', 'then the Infobip account');
+    await page.focus('#jb-next');
+    await page.keyboard.press('Enter');
+    await frame.waitForSelector('#step-message:not([hidden])');
+    assert.equal(await active(), 'channel-title', 'the new step takes the focus');
+
+    await page.keyboard.press('Tab');
+    assert.equal(await active(), 'activity-name');
+    await page.keyboard.press('Tab');
+    assert.equal(await active(), 'sender');
+    await page.keyboard.press('Tab');
+    assert.equal(await active(), 'phone-MobilePhone');
+    await page.keyboard.press('Tab');
+    assert.equal(await active(), 'phone-HomePhone', 'the first Move up is disabled, so skipped');
+    await page.keyboard.press('Tab');
+    assert.equal(await active(), '1', "HomePhone's Move up");
+    await page.keyboard.press('Enter');
+    assert.deepEqual(await frame.locator('#phones .slds-form-element__label').allTextContents(), ['1. HomePhone', '2. MobilePhone']);
+    assert.equal(await active(), 'phone-HomePhone', 'the focus stays with the moved field');
+
+    const text = frame.locator('[data-field="text"] textarea');
+    await text.focus();
+    await page.keyboard.type('Hi ');
+    await page.keyboard.press('Tab');
+    assert.equal(await frame.evaluate(() => document.activeElement?.classList.contains('mcr-merge')), true, 'the merge-field picker follows the message');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await text.inputValue(), 'Hi ', 'arrow keys only choose');
+    await page.keyboard.press('Enter');
+    assert.equal(await text.inputValue(), 'Hi #{FirstName}', 'Enter inserts');
+    assert.equal(await frame.evaluate(() => document.activeElement?.tagName), 'TEXTAREA', 'and returns to the message');
+  });
+
   test('the SMS counter shows encoding, segments and characters left as the server counts them, and warns about merge fields', async () => {
     const frame = await channelForm('sms');
     const counter = frame.locator('[data-field="text"] .mcr-counter');

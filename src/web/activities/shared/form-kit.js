@@ -161,7 +161,7 @@ function createField(def, context, prefix) {
   }
   const control = el('div', { class: 'slds-form-element__control' }, input);
   append(node, label(id), control);
-  if (def.merge) append(control, mergePicker(input, context, def));
+  if (def.merge) append(control, mergePicker(input, context, def.label));
   if (def.counter) {
     const counter = el('div', { class: 'mcr-counter', id: `${id}-counter`, 'aria-live': 'polite', 'data-counter': def.counter });
     append(node, counter);
@@ -177,14 +177,21 @@ function createField(def, context, prefix) {
 }
 
 /** "Insert merge field": writes `#{Field}` at the cursor; the binding itself is written on Done. */
-function mergePicker(input, context, def) {
-  const select = el('select', { class: 'slds-select mcr-merge', 'aria-label': `Insert a merge field into ${def.label}` });
+/** Keys that move through a closed select's options: they choose, they must not insert. */
+const BROWSING_KEYS = new Set(['ArrowUp', 'ArrowDown', 'Home', 'End', 'PageUp', 'PageDown']);
+
+/**
+ * "Insert merge field" next to `input`: writes `#{Field}` at the cursor (the binding itself is
+ * written on Done). A mouse choice inserts at once; from the keyboard the arrow keys (and typing)
+ * only choose and Enter inserts, since a closed select changes on every arrow key.
+ */
+export function mergePicker(input, context, label) {
+  const select = el('select', { class: 'slds-select mcr-merge', 'aria-label': `Insert a merge field into ${label}: choose with the arrow keys, insert with Enter` });
   const fill = () => {
     select.replaceChildren(el('option', { value: '', text: 'Insert merge field…' }), ...context.mergeFields().map((name) => el('option', { value: name, text: name })));
   };
-  fill();
-  select.addEventListener('focus', fill);
-  select.addEventListener('change', () => {
+  let browsing = false;
+  const insert = () => {
     if (!select.value) return;
     const token = `#{${select.value}}`;
     const start = input.selectionStart ?? input.value.length;
@@ -192,8 +199,25 @@ function mergePicker(input, context, def) {
     input.value = `${input.value.slice(0, start)}${token}${input.value.slice(end)}`;
     input.setSelectionRange(start + token.length, start + token.length);
     select.value = '';
+    browsing = false;
     input.focus();
     input.dispatchEvent(new Event('input', { bubbles: true }));
+  };
+  fill();
+  select.addEventListener('focus', fill);
+  select.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter') {
+      event.preventDefault();
+      insert();
+    } else if (BROWSING_KEYS.has(event.key) || event.key.length === 1) browsing = true;
+  });
+  select.addEventListener('change', () => {
+    if (!browsing) insert();
+  });
+  // Chosen with the keyboard but left without Enter: nothing was inserted, so nothing stays chosen.
+  select.addEventListener('blur', () => {
+    if (browsing) select.value = '';
+    browsing = false;
   });
   return select;
 }
