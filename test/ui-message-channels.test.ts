@@ -225,6 +225,50 @@ describe('Message activity UI, each channel, in Chromium', () => {
     await sandbox?.close();
   });
 
+  test("each form offers the options of the guide's channel section", async () => {
+    const optionsOf = (frame: Frame, path: string) => frame.locator(`[data-field="${path}"] > .slds-form-element__control select option`).evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value).filter(Boolean));
+    const form = async (channel: string) => {
+      const frame = await openActivity(page, sandbox.info.journeyBuilderUrl, 'activity=message');
+      await tick(frame, `channel-${channel}`);
+      await clickNext(page);
+      await frame.waitForSelector('#step-message:not([hidden])');
+      return frame;
+    };
+    const fieldsOf = (frame: Frame) => frame.locator('#channel-form [data-field]').evaluateAll((ns) => ns.map((n) => n.getAttribute('data-field')));
+
+    let frame = await form('sms');
+    assert.deepEqual(await optionsOf(frame, 'language'), ['TR', 'ES', 'PT', 'AUTODETECT']);
+    assert.deepEqual(await optionsOf(frame, 'turkeyIys.recipientType'), ['TACIR', 'BIREYSEL']);
+    for (const f of ['turkeyIys.brandCode', 'indiaDlt.principalEntityId', 'indiaDlt.contentTemplateId', 'indiaDlt.telemarketerId']) assert.ok((await fieldsOf(frame)).includes(f), f);
+    // Additional features of the SMS section: URL shortening & tracking, speed limit, Trigger Event on Response, callback data.
+    assert.deepEqual(await frame.locator('#features [data-feature]').evaluateAll((ns) => ns.map((n) => n.getAttribute('data-feature'))), ['urlTracking', 'speedLimit', 'sendWindow', 'delivery', 'triggerEvent', 'callbackData']);
+
+    frame = await form('lms');
+    assert.deepEqual((await fieldsOf(frame)).slice(0, 3), ['title', 'text', 'resellerCode']);
+
+    frame = await form('mms');
+    await addItem(frame, 'segments');
+    assert.deepEqual(await optionsOf(frame, 'segments.0.type'), ['TEXT', 'IMAGE', 'VIDEO', 'AUDIO', 'DOCUMENT']);
+
+    frame = await form('rcs');
+    assert.deepEqual(await optionsOf(frame, 'messageType'), ['TEXT', 'FILE', 'CARD', 'CAROUSEL']);
+    await addItem(frame, 'suggestions');
+    assert.deepEqual(await optionsOf(frame, 'suggestions.0.type'), ['REPLY', 'OPEN_URL', 'DIAL_PHONE', 'SHOW_LOCATION', 'REQUEST_LOCATION', 'CREATE_CALENDAR_EVENT']);
+
+    frame = await form('viber');
+    assert.deepEqual(await optionsOf(frame, 'messageType'), ['TEXT', 'TEXT_BUTTON', 'IMAGE', 'IMAGE_TEXT', 'IMAGE_TEXT_BUTTON', 'VIDEO', 'VIDEO_TEXT', 'VIDEO_TEXT_BUTTON', 'FILE']);
+
+    frame = await form('kakao-alim');
+    assert.deepEqual((await fieldsOf(frame)).slice(0, 5), ['templateName', 'title', 'text', 'imageUrl', 'buttons']);
+    await addItem(frame, 'buttons');
+    assert.deepEqual(await optionsOf(frame, 'buttons.0.type'), ['APP_LINK', 'DELIVERY_TRACKING', 'URL', 'CHATBOT_SWITCH', 'BOT_KEYWORD', 'MESSAGE_DELIVERY', 'ADD_CHANNEL']);
+
+    frame = await form('kakao-chingu');
+    for (let i = 0; i < 5; i++) await addItem(frame, 'buttons');
+    assert.equal(await frame.isHidden('[data-field="buttons"] > button.mcr-add'), true, 'up to 5 buttons');
+    assert.deepEqual(await optionsOf(frame, 'buttons.0.type'), ['URL', 'APP_LINK']);
+  });
+
   scenarios.forEach((scenario, index) => {
     test(`${scenario.channel}: fill, Done, activity JSON, execute to a delivered report, reopen restores every field`, async () => {
       const jb = sandbox.info.journeyBuilderUrl;
