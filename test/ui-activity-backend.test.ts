@@ -113,6 +113,18 @@ for (const dialect of testDialects) {
       assert.equal((await get(`${sandbox.info.infobip.baseUrl}/whatsapp/2/senders/441134960000/templates`)).status, 401, 'Infobip wants its API key');
     });
 
+    test("Zalo templates: the sender's enabled templates from Infobip, and one template's registered placeholders", async () => {
+      const sender = '4318274655102938471';
+      const listed = await get(`${api}zalo-templates?sender=${sender}`, bearer());
+      assert.equal(listed.status, 200, listed.text);
+      assert.deepEqual(listed.json!.templates, [{ id: '900026', name: 'Template_2' }, { id: '322307', name: 'Order shipped' }], 'enabled ones only');
+      const template = await get(`${api}zalo-templates/900026?sender=${sender}`, bearer());
+      assert.deepEqual(template.json!.placeholders.map((p: any) => p.name), ['customer_name', 'order_code', 'date']);
+      assert.equal((await get(`${api}zalo-templates/1?sender=${sender}`, bearer())).status, 502, "Infobip's 404 for an unknown template");
+      assert.equal((await get(`${api}zalo-templates?sender=not-a-number`, bearer())).status, 400);
+      assert.equal((await get(`${sandbox.info.infobip.baseUrl}/zalo/1/sender/${sender}/templates`)).status, 401, 'Infobip wants its API key');
+    });
+
     test("the SFMC simulator's v2/userinfo names the token's business unit", async () => {
       const auth = sandbox.info.sfmc.authBaseUrl;
       assert.equal((await get(`${auth}v2/userinfo`)).status, 400);

@@ -9,6 +9,7 @@ import type { Frame, Page } from 'playwright-core';
 import type { Sandbox } from '../src/sandbox/sandbox.ts';
 import { addItem, clickNext, executeSaved, fillField, launchBrowser, openActivity, savedActivities, screenshotModal, tick } from './helpers/browser.ts';
 import { eventually } from './helpers/eventually.ts';
+import { postJson } from './helpers/http.ts';
 import { demoTenant, reportsActivity, type TestTenant } from './helpers/flow.ts';
 import { startTestSandbox } from './helpers/sandbox.ts';
 
@@ -29,6 +30,8 @@ const scenarios: Scenario[] = [
       await fillField(frame, 'text', 'Hi #{FirstName}, order #{OrderNumber} ships today: https://shop.example.com/o');
       await fillField(frame, 'language', 'AUTODETECT');
       await tick(frame, await frame.getAttribute('[data-field="urlShortening"] input', 'id') as string);
+      // The domains offered are Infobip's default and the account's custom domains from the Configuration app.
+      assert.deepEqual(await frame.locator('[data-field="customDomain"] option').allTextContents(), ["Infobip's default domain", 'go.example.com']);
       await fillField(frame, 'customDomain', 'go.example.com');
       await addItem(frame, 'callbackData');
       await fillField(frame, 'callbackData.0.name', 'Campaign');
@@ -172,13 +175,11 @@ const scenarios: Scenario[] = [
   {
     channel: 'zalo',
     async fill(frame) {
+      // The sender's enabled templates and the chosen one's registered placeholders, as the Infobip simulator lists them.
+      await frame.waitForSelector('[data-field="templateName"] option[value="322307"]', { state: 'attached' });
       await fillField(frame, 'templateName', '322307');
-      await addItem(frame, 'templateData');
-      await fillField(frame, 'templateData.0.name', 'customer_name');
-      await fillField(frame, 'templateData.0.value', '#{FirstName}');
-      await addItem(frame, 'templateData');
-      await fillField(frame, 'templateData.1.name', 'order_code');
-      await fillField(frame, 'templateData.1.value', '#{OrderNumber}');
+      await frame.fill('[data-name="templateData.customer_name"]', '#{FirstName}');
+      await frame.fill('[data-name="templateData.order_code"]', '#{OrderNumber}');
     },
     expected: {
       templateName: '322307',
@@ -188,6 +189,19 @@ const scenarios: Scenario[] = [
     },
   },
 ];
+
+/** Adds a custom domain to the Infobip account as the Configuration app's channel step does. */
+async function addCustomDomain(sandbox: Sandbox, accountId: string, domain: string): Promise<void> {
+  const { configAppUrl, sfmc } = sandbox.info;
+  const signIn = await postJson(`${configAppUrl}api/session`, { mid: sfmc.accountId, clientId: sfmc.clientId, clientSecret: sfmc.clientSecret, soapOrigin: sfmc.soapBaseUrl, authOrigin: sfmc.authBaseUrl });
+  assert.equal(signIn.status, 200, signIn.text);
+  const saved = await fetch(`${configAppUrl}api/accounts/${accountId}/channels`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${signIn.json!.session.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ customDomains: [domain], senders: {} }),
+  });
+  assert.equal(saved.status, 200, await saved.text());
+}
 
 const flat = (inArguments: Record<string, unknown>[]) => Object.fromEntries(inArguments.flatMap((e) => Object.entries(e)));
 
@@ -201,6 +215,7 @@ describe('Message activity UI, each channel, in Chromium', () => {
   before(async () => {
     sandbox = await startTestSandbox('sqlite', { outcomes: { delivered: 1, undeliverable: 0, expired: 0, rejected: 0 } });
     tenant = await demoTenant(sandbox);
+    await addCustomDomain(sandbox, tenant.accountId, 'go.example.com');
     browser = await launchBrowser();
     page = await browser.context.newPage();
     page.on('pageerror', (e) => pageErrors.push(e.message));
@@ -208,6 +223,50 @@ describe('Message activity UI, each channel, in Chromium', () => {
   after(async () => {
     await browser?.close();
     await sandbox?.close();
+  });
+
+  test("each form offers the options of the guide's channel section", async () => {
+    const optionsOf = (frame: Frame, path: string) => frame.locator(`[data-field="${path}"] > .slds-form-element__control select option`).evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value).filter(Boolean));
+    const form = async (channel: string) => {
+      const frame = await openActivity(page, sandbox.info.journeyBuilderUrl, 'activity=message');
+      await tick(frame, `channel-${channel}`);
+      await clickNext(page);
+      await frame.waitForSelector('#step-message:not([hidden])');
+      return frame;
+    };
+    const fieldsOf = (frame: Frame) => frame.locator('#channel-form [data-field]').evaluateAll((ns) => ns.map((n) => n.getAttribute('data-field')));
+
+    let frame = await form('sms');
+    assert.deepEqual(await optionsOf(frame, 'language'), ['TR', 'ES', 'PT', 'AUTODETECT']);
+    assert.deepEqual(await optionsOf(frame, 'turkeyIys.recipientType'), ['TACIR', 'BIREYSEL']);
+    for (const f of ['turkeyIys.brandCode', 'indiaDlt.principalEntityId', 'indiaDlt.contentTemplateId', 'indiaDlt.telemarketerId']) assert.ok((await fieldsOf(frame)).includes(f), f);
+    // Additional features of the SMS section: URL shortening & tracking, speed limit, Trigger Event on Response, callback data.
+    assert.deepEqual(await frame.locator('#features [data-feature]').evaluateAll((ns) => ns.map((n) => n.getAttribute('data-feature'))), ['urlTracking', 'speedLimit', 'sendWindow', 'delivery', 'triggerEvent', 'callbackData']);
+
+    frame = await form('lms');
+    assert.deepEqual((await fieldsOf(frame)).slice(0, 3), ['title', 'text', 'resellerCode']);
+
+    frame = await form('mms');
+    await addItem(frame, 'segments');
+    assert.deepEqual(await optionsOf(frame, 'segments.0.type'), ['TEXT', 'IMAGE', 'VIDEO', 'AUDIO', 'DOCUMENT']);
+
+    frame = await form('rcs');
+    assert.deepEqual(await optionsOf(frame, 'messageType'), ['TEXT', 'FILE', 'CARD', 'CAROUSEL']);
+    await addItem(frame, 'suggestions');
+    assert.deepEqual(await optionsOf(frame, 'suggestions.0.type'), ['REPLY', 'OPEN_URL', 'DIAL_PHONE', 'SHOW_LOCATION', 'REQUEST_LOCATION', 'CREATE_CALENDAR_EVENT']);
+
+    frame = await form('viber');
+    assert.deepEqual(await optionsOf(frame, 'messageType'), ['TEXT', 'TEXT_BUTTON', 'IMAGE', 'IMAGE_TEXT', 'IMAGE_TEXT_BUTTON', 'VIDEO', 'VIDEO_TEXT', 'VIDEO_TEXT_BUTTON', 'FILE']);
+
+    frame = await form('kakao-alim');
+    assert.deepEqual((await fieldsOf(frame)).slice(0, 5), ['templateName', 'title', 'text', 'imageUrl', 'buttons']);
+    await addItem(frame, 'buttons');
+    assert.deepEqual(await optionsOf(frame, 'buttons.0.type'), ['APP_LINK', 'DELIVERY_TRACKING', 'URL', 'CHATBOT_SWITCH', 'BOT_KEYWORD', 'MESSAGE_DELIVERY', 'ADD_CHANNEL']);
+
+    frame = await form('kakao-chingu');
+    for (let i = 0; i < 5; i++) await addItem(frame, 'buttons');
+    assert.equal(await frame.isHidden('[data-field="buttons"] > button.mcr-add'), true, 'up to 5 buttons');
+    assert.deepEqual(await optionsOf(frame, 'buttons.0.type'), ['URL', 'APP_LINK']);
   });
 
   scenarios.forEach((scenario, index) => {
@@ -245,6 +304,7 @@ describe('Message activity UI, each channel, in Chromium', () => {
       await clickNext(page);
       await frame.waitForSelector('#step-message:not([hidden])');
       if (scenario.channel === 'whatsapp') await frame.waitForSelector('[data-name="placeholders.0"]');
+      if (scenario.channel === 'zalo') assert.equal(await (await frame.waitForSelector('[data-name="templateData.order_code"]')).inputValue(), '#{OrderNumber}');
       await clickNext(page);
       await page.waitForSelector('#result:not([hidden])');
       const resaved = (await savedActivities(page)).at(-1);

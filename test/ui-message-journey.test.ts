@@ -69,6 +69,31 @@ describe('Message activity UI in its journey, in Chromium', () => {
     assert.equal(await reopened.inputValue('[data-field="onJourneyStop"] select'), 'keepSending');
   });
 
+  test('sending speed limit and Trigger Event on Response are saved as execute reads them and restored', async () => {
+    const frame = await smsForm();
+    await fillField(frame, 'text', 'Reply YES to confirm.');
+    await tick(frame, (await frame.getAttribute('[data-field="speedLimit.enabled"] input', 'id'))!);
+    await fillField(frame, 'speedLimit.amount', '500');
+    await fillField(frame, 'speedLimit.timeUnit', 'HOUR');
+    await tick(frame, (await frame.getAttribute('[data-field="triggerEventOnResponse"] input', 'id'))!);
+    await fillField(frame, 'eventDefinitionKey', 'SMS-Response-1');
+    const saved = await done();
+    const args = flat(saved);
+    assert.deepEqual(
+      [args['speedLimit.enabled'], String(args['speedLimit.amount']), args['speedLimit.timeUnit'], args.triggerEventOnResponse, args.eventDefinitionKey],
+      [true, '500', 'HOUR', true, 'SMS-Response-1'],
+    );
+    const answer = await executeSaved(sandbox.info.journeyBuilderUrl, saved.key, { ContactKey: 's-1', FirstName: 'Ada', MobilePhone: '+4915110000077', HomePhone: '', OrderNumber: 'A-7' });
+    assert.equal(answer.body.messageStatus, 'Success: Message pending', 'execute accepts what the UI saved');
+
+    const reopened = await openActivity(page, sandbox.info.journeyBuilderUrl, `key=${saved.key}`);
+    await clickNext(page);
+    await reopened.waitForSelector('#step-message:not([hidden])');
+    assert.equal(await reopened.inputValue('[data-field="speedLimit.amount"] input'), '500');
+    assert.equal(await reopened.inputValue('[data-field="speedLimit.timeUnit"] select'), 'HOUR');
+    assert.equal(await reopened.inputValue('[data-field="eventDefinitionKey"] input'), 'SMS-Response-1');
+  });
+
   test('phone fields keep the chosen order; execute sends to the first populated one', async () => {
     const frame = await smsForm();
     await fillField(frame, 'text', 'Your order ships today.');

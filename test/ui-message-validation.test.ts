@@ -93,6 +93,32 @@ describe('Message activity UI: validation and counters, in Chromium', () => {
     assert.equal(await frame.textContent('#sender-error'), 'Error: Invalid from field');
   });
 
+  test("Zalo offers only the chosen template's registered placeholders, and names an empty one before Done", async () => {
+    const frame = await channelForm('zalo');
+    const templates = await frame.locator('[data-field="templateName"] select option').allTextContents();
+    assert.deepEqual(templates, ['Choose a template…', 'Template_2 (900026)', 'Order shipped (322307)'], 'the enabled templates only');
+    await fillField(frame, 'templateName', '900026');
+    await frame.waitForSelector('[data-name="templateData.date"]');
+    assert.deepEqual(await frame.locator('[data-field="templateName"] [data-name^="templateData."]').evaluateAll((inputs) => inputs.map((i) => i.getAttribute('data-name'))), [
+      'templateData.customer_name',
+      'templateData.order_code',
+      'templateData.date',
+    ]);
+    assert.equal(await frame.locator('[data-field="templateName"] button').count(), 0, 'no way to add an unregistered placeholder');
+    await frame.fill('[data-name="templateData.customer_name"]', '#{FirstName}');
+    await frame.fill('[data-name="templateData.order_code"]', '#{OrderNumber}');
+    await doneRefused(frame);
+    assert.equal(await errorOf(frame, 'templateData.date').textContent(), 'date is required');
+    assert.equal(await frame.evaluate(() => document.activeElement?.getAttribute('data-name')), 'templateData.date');
+
+    await frame.fill('[data-name="templateData.date"]', '2026-05-01');
+    await clickNext(page);
+    await page.waitForSelector('#result:not([hidden])');
+    const args = Object.fromEntries((await savedActivities(page)).at(-1).arguments.execute.inArguments.flatMap((e: object) => Object.entries(e)));
+    assert.equal(args.templatePlaceholders, JSON.stringify(['customer_name', 'order_code', 'date']));
+    assert.equal(args['templateData.date'], '2026-05-01');
+  });
+
   test('a merge field the entry source does not have is named', async () => {
     const frame = await channelForm('sms');
     await fillField(frame, 'text', 'Hi #{Nickname}');
@@ -110,6 +136,49 @@ describe('Message activity UI: validation and counters, in Chromium', () => {
     await page.waitForSelector('#result:not([hidden])');
     const args = Object.fromEntries((await savedActivities(page))[0].arguments.execute.inArguments.flatMap((e: object) => Object.entries(e)));
     assert.equal(args['field.FirstName'], '{{Event.DEAudience-2f6c1a0e-54b1-4c1e-9d27-5a1b7e0c9d11."FirstName"}}');
+  });
+
+  test('keyboard only: choose the channel, reach every control in order, insert a merge field with Enter, reorder phones', async () => {
+    const frame = await openActivity(page, sandbox.info.journeyBuilderUrl, 'activity=message');
+    const active = () => frame.evaluate(() => document.activeElement?.id || document.activeElement?.getAttribute('data-up') || document.activeElement?.tagName);
+    await frame.focus('#channel-sms');
+    await page.keyboard.press('ArrowDown');
+    const second = await frame.getAttribute('input[name="channel"] >> nth=1', 'id');
+    assert.equal(await frame.isChecked(`#${second}`), true, 'arrow keys move through the channels');
+    await page.keyboard.press('ArrowUp');
+    assert.equal(await frame.isChecked('#channel-sms'), true);
+    await page.keyboard.press('Tab');
+    assert.equal(await active(), 'account', 'then the Infobip account');
+    await page.focus('#jb-next');
+    await page.keyboard.press('Enter');
+    await frame.waitForSelector('#step-message:not([hidden])');
+    assert.equal(await active(), 'channel-title', 'the new step takes the focus');
+
+    await page.keyboard.press('Tab');
+    assert.equal(await active(), 'activity-name');
+    await page.keyboard.press('Tab');
+    assert.equal(await active(), 'sender');
+    await page.keyboard.press('Tab');
+    assert.equal(await active(), 'phone-MobilePhone');
+    await page.keyboard.press('Tab');
+    assert.equal(await active(), 'phone-HomePhone', 'the first Move up is disabled, so skipped');
+    await page.keyboard.press('Tab');
+    assert.equal(await active(), '1', "HomePhone's Move up");
+    await page.keyboard.press('Enter');
+    assert.deepEqual(await frame.locator('#phones .slds-form-element__label').allTextContents(), ['1. HomePhone', '2. MobilePhone']);
+    assert.equal(await active(), 'phone-HomePhone', 'the focus stays with the moved field');
+
+    const text = frame.locator('[data-field="text"] textarea');
+    await text.focus();
+    await page.keyboard.type('Hi ');
+    await page.keyboard.press('Tab');
+    assert.equal(await frame.evaluate(() => document.activeElement?.classList.contains('mcr-merge')), true, 'the merge-field picker follows the message');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await text.inputValue(), 'Hi ', 'arrow keys only choose');
+    await page.keyboard.press('Enter');
+    assert.equal(await text.inputValue(), 'Hi #{FirstName}', 'Enter inserts');
+    assert.equal(await frame.evaluate(() => document.activeElement?.tagName), 'TEXTAREA', 'and returns to the message');
   });
 
   test('the SMS counter shows encoding, segments and characters left as the server counts them, and warns about merge fields', async () => {

@@ -40,15 +40,17 @@ describe('Reports activity UI, in Chromium', () => {
     await clickNext(page);
     await message.waitForSelector('#step-message:not([hidden])');
     await fillField(message, 'text', 'Your parcel is on its way.');
+    await message.fill('#activity-name', 'Parcel notice');
     await clickNext(page);
     await page.waitForSelector('#result:not([hidden])');
     const messageKey = (await savedActivities(page)).at(-1).key;
 
     const frame = await openActivity(page, jb, 'activity=reports');
     const offered = await frame.locator('#message-activity option').allTextContents();
-    assert.deepEqual(offered, ['Choose a Message activity…', messageKey], 'only mc-relay Message activities');
+    assert.deepEqual(offered, ['Choose a Message activity…', `Parcel notice (${messageKey})`], 'only mc-relay Message activities, by name');
     await frame.selectOption('#message-activity', messageKey);
     assert.equal(await frame.textContent('#binding'), `{{Interaction.${messageKey}.messageId}}`);
+    assert.deepEqual(await frame.locator('#report-types input[name="reportType"]').evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value)), ['delivery', 'url', 'reply']);
     await frame.click('label[for="type-delivery"]');
     if (process.env.MC_RELAY_UPDATE_SCREENSHOTS === '1') await screenshotModal(page, frame, 'docs/screenshots/reports.png');
     await clickNext(page);
@@ -84,6 +86,11 @@ describe('Reports activity UI, in Chromium', () => {
 
     const frame = await openActivity(page, jb, 'activity=split');
     assert.equal(await frame.isVisible('#report-types'), false);
+    // The journey also holds the Reports activity saved above: it is not offered.
+    const journey = (await (await fetch(`${jb}/api/journey`)).json()) as { activities: { key: string; name: string }[] };
+    assert.ok(journey.activities.length >= 3, 'the journey holds other activities too');
+    const messages = journey.activities.filter((a) => a.key === messageKey || a.name === 'Parcel notice');
+    assert.deepEqual(await frame.locator('#message-activity option').allTextContents(), ['Choose a Message activity…', ...messages.map((a) => (a.name ? `${a.name} (${a.key})` : a.key))]);
     await frame.selectOption('#message-activity', messageKey);
     await clickNext(page);
     await page.waitForSelector('#result:not([hidden])');

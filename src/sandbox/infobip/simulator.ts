@@ -19,6 +19,7 @@ import { acceptedStatus, sendRoute } from './send-route.ts';
 import type { DeliveryOutcomeMix, InfobipFaults, InfobipStats, SimMessage } from './types.ts';
 import { WebhookDispatcher, type WebhookRetry } from './webhook-dispatcher.ts';
 import { whatsappTemplatesRoute } from './whatsapp-templates.ts';
+import { zaloTemplatesRoute } from './zalo-templates.ts';
 
 export type { DeliveryOutcomeMix, InfobipFaults, InfobipStats, SimChannel, SimMessage } from './types.ts';
 export { SIMULATED_ENDPOINTS } from './endpoints.ts';
@@ -180,6 +181,7 @@ export async function startInfobipSimulator(opts: InfobipSimulatorOptions): Prom
   for (const endpoint of SIMULATED_ENDPOINTS) await app.register(sendRoute(endpoint, deps));
   for (const endpoint of SIMULATED_LOGS_ENDPOINTS) await app.register(logsRoute(endpoint, deps));
   await app.register(whatsappTemplatesRoute(deps.apiKeys));
+  await app.register(zaloTemplatesRoute(deps.apiKeys));
   // Management state lives per API key: one key, one Infobip account.
   const accounts = new Map<string, SimAccount>();
   const accountOf = (apiKey: string) => {

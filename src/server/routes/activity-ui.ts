@@ -18,7 +18,7 @@ import type { ServerContext } from '../context.ts';
 
 const webRoot = fileURLToPath(new URL('../../web/activities/', import.meta.url));
 const sldsRoot = fileURLToPath(new URL('../../../node_modules/@salesforce-ux/design-system/assets/', import.meta.url));
-/** WhatsApp template listings call the tenant's Infobip base URL, a user-given URL. */
+/** WhatsApp and Zalo template listings call the tenant's Infobip base URL, a user-given URL. */
 const templatesAgent = outboundAgent({ connections: 4 });
 const postmongerFile = fileURLToPath(new URL('../../../node_modules/postmonger/postmonger.js', import.meta.url));
 
@@ -45,6 +45,8 @@ const InArguments = Type.Array(Type.Record(Type.String(), Type.Unknown()), { max
 const ValidateBody = Type.Object({ inArguments: InArguments }, { additionalProperties: false });
 const TestSendBody = Type.Object({ inArguments: InArguments, to: Type.String({ minLength: 3, maxLength: 32 }) }, { additionalProperties: false });
 const TemplatesQuery = Type.Object({ accountId: Type.Optional(Type.String({ maxLength: 100 })), sender: Type.String({ pattern: '^\\+?[1-9]\\d{5,14}$' }) });
+/** A Zalo sender is the Official Account's numeric id (the spec's int64). */
+const ZaloTemplatesQuery = Type.Object({ accountId: Type.Optional(Type.String({ maxLength: 100 })), sender: Type.String({ pattern: '^\\d{1,19}$' }) });
 
 /** Refused user tokens one client address may send per tenant and minute before it must wait. */
 export const UI_TOKEN_FAILURES_PER_MINUTE = 30;
@@ -121,7 +123,7 @@ function summariseTemplate(t: Record<string, any>): TemplateSummary {
 /**
  * The activity UIs' static files (`/ui/…`: pages' scripts, SLDS, Postmonger, the shared counting
  * modules) and the Message activity UI's backend, `/t/{tenantKey}/activities/message/api/…`:
- * the tenant's channels and accounts, WhatsApp templates, validation with execute's own rules,
+ * the tenant's channels and accounts, WhatsApp and Zalo templates, validation with execute's own rules,
  * and test sends. API calls carry the Journey Builder user's token (`Authorization: Bearer
  * <fuel2token>`), verified against SFMC for the tenant's MID.
  */
@@ -175,31 +177,62 @@ export async function activityUiRoutes(app: FastifyInstance, ctx: ServerContext)
           channels: allChannels()
             .filter((c) => !c.senderRequired || tenant.settings.senders[c.senderKind] !== undefined)
             .map((c) => ({ id: c.id, name: c.name, urlTracking: c.urlTracking, defaultSender: tenant.settings.senders[c.senderKind] ?? null })),
-          accounts: tenant.accounts.map((a) => ({ id: a.id, name: a.name, isDefault: a.id === defaultAccount(tenant)?.id })),
+          accounts: tenant.accounts.map((a) => ({ id: a.id, name: a.name, isDefault: a.id === defaultAccount(tenant)?.id, customDomains: tenant.settings.channels?.[a.id]?.customDomains ?? [] })),
         };
       });
 
-      api.get<{ Querystring: Static<typeof TemplatesQuery> }>('/whatsapp-templates', { schema: { querystring: TemplatesQuery } }, async (req, reply) => {
+      /** GET `path` of the chosen (or default) Infobip account; its JSON body, or the reply already sent. */
+      const infobipGet = async (req: FastifyRequest<{ Querystring: { accountId?: string } }>, reply: FastifyReply, path: string, what: string): Promise<Record<string, any> | undefined> => {
         const tenant = tenantOf(req);
         const account = req.query.accountId ? tenant.accounts.find((a) => a.id === req.query.accountId) : defaultAccount(tenant);
-        if (!account) return reply.code(400).send({ error: 'invalid_request', field: 'accountId', message: 'accountId is not an Infobip account of this tenant' });
-        const sender = req.query.sender.replace(/^\+/, '');
+        if (!account) {
+          void reply.code(400).send({ error: 'invalid_request', field: 'accountId', message: 'accountId is not an Infobip account of this tenant' });
+          return undefined;
+        }
         try {
-          const response = await request(new URL(`/whatsapp/2/senders/${encodeURIComponent(sender)}/templates`, account.baseUrl), {
+          const response = await request(new URL(path, account.baseUrl), {
             dispatcher: templatesAgent,
             headers: { authorization: `App ${account.apiKey}`, accept: 'application/json' },
             headersTimeout: 15_000,
             bodyTimeout: 15_000,
           });
-          const body = (await response.body.json().catch(() => undefined)) as { templates?: Record<string, any>[] } | undefined;
-          if (response.statusCode !== 200 || !Array.isArray(body?.templates)) {
-            return reply.code(502).send({ error: 'infobip_error', field: 'templateName', message: `Infobip answered ${response.statusCode} to the template list of sender ${sender}` });
-          }
-          return { templates: body.templates.filter((t) => t.status === 'APPROVED').map(summariseTemplate) };
+          const body = (await response.body.json().catch(() => undefined)) as Record<string, any> | undefined;
+          if (response.statusCode === 200 && body && typeof body === 'object') return body;
+          void reply.code(502).send({ error: 'infobip_error', field: 'templateName', message: `Infobip answered ${response.statusCode} to ${what}` });
         } catch {
-          return reply.code(502).send({ error: 'infobip_unreachable', field: 'templateName', message: 'Infobip could not be reached for the template list; try again' });
+          void reply.code(502).send({ error: 'infobip_unreachable', field: 'templateName', message: `Infobip could not be reached for ${what}; try again` });
         }
+        return undefined;
+      };
+
+      api.get<{ Querystring: Static<typeof TemplatesQuery> }>('/whatsapp-templates', { schema: { querystring: TemplatesQuery } }, async (req, reply) => {
+        const sender = req.query.sender.replace(/^\+/, '');
+        const what = `the template list of sender ${sender}`;
+        const body = await infobipGet(req, reply, `/whatsapp/2/senders/${encodeURIComponent(sender)}/templates`, what);
+        if (!body) return reply;
+        if (!Array.isArray(body.templates)) return reply.code(502).send({ error: 'infobip_error', field: 'templateName', message: `Infobip answered no templates to ${what}` });
+        return { templates: (body.templates as Record<string, any>[]).filter((t) => t.status === 'APPROVED').map(summariseTemplate) };
       });
+
+      // Zalo: the sender's enabled templates, then one template's registered placeholders (the guide:
+      // the template data must hold only those).
+      api.get<{ Querystring: Static<typeof ZaloTemplatesQuery> }>('/zalo-templates', { schema: { querystring: ZaloTemplatesQuery } }, async (req, reply) => {
+        const what = `the template list of Zalo sender ${req.query.sender}`;
+        const body = await infobipGet(req, reply, `/zalo/1/sender/${req.query.sender}/templates?status=ENABLED&size=100`, what);
+        if (!body) return reply;
+        if (!Array.isArray(body.results)) return reply.code(502).send({ error: 'infobip_error', field: 'templateName', message: `Infobip answered no templates to ${what}` });
+        return { templates: (body.results as Record<string, any>[]).map((t) => ({ id: String(t.templateName), name: String(t.displayName ?? t.templateName) })) };
+      });
+      api.get<{ Params: TenantParams & { id: string }; Querystring: Static<typeof ZaloTemplatesQuery> }>(
+        '/zalo-templates/:id',
+        { schema: { params: Type.Object({ tenantKey: Type.String(), id: Type.String({ pattern: '^\\d{1,10}$' }) }), querystring: ZaloTemplatesQuery } },
+        async (req, reply) => {
+          const body = await infobipGet(req, reply, `/zalo/1/sender/${req.query.sender}/templates/${req.params.id}`, `Zalo template ${req.params.id}`);
+          if (!body) return reply;
+          const properties = Array.isArray(body.templateProperties) ? (body.templateProperties as Record<string, any>[]) : [];
+          return { id: req.params.id, name: String(body.displayName ?? req.params.id), status: String(body.status ?? ''), placeholders: properties.map((p) => ({ name: String(p.name), maxLength: typeof p.maxLength === 'number' ? p.maxLength : null })) };
+        },
+      );
 
       api.post<{ Body: Static<typeof ValidateBody> }>('/validate', { schema: { body: ValidateBody } }, async (req) => {
         // Execute itself, with a store that keeps nothing: the UI gets exactly the answer a contact would.

@@ -2,6 +2,7 @@
 // section. Field names ARE the inArgument names execute reads (src/channels/<channel>.ts documents
 // them), so an option is added here and nowhere else. See shared/form-kit.js for the definition format.
 import { whatsappTemplateField } from './whatsapp-template.js';
+import { zaloTemplateField } from './zalo-template.js';
 
 const HEADER_NOTE = 'Merge fields: #{Field}. A hashtag is written \\#.';
 const opts = (...values) => values.map((v) => (Array.isArray(v) ? v : [v, v]));
@@ -121,29 +122,6 @@ const KAKAO_CHINGU = [
   { name: 'buttons', label: 'Buttons', type: 'list', itemLabel: 'button', max: 5, item: kakaoButton(opts(['URL', 'Web Link'], ['APP_LINK', 'App Link'])) },
 ];
 
-/** Zalo: the registered template id and a value for each of its registered placeholders. */
-const ZALO = [
-  { name: 'templateName', label: 'Template ID', type: 'number', required: true, help: 'The numeric id Zalo registered the template under.' },
-  {
-    name: 'templateData', label: 'Template placeholders', type: 'list', itemLabel: 'placeholder',
-    help: 'Exactly the placeholders registered for this template.',
-    item: [
-      { name: 'name', label: 'Placeholder', type: 'text', required: true },
-      { name: 'value', label: 'Value', type: 'text', required: true, merge: true },
-    ],
-    toArguments: (list = []) => ({ templatePlaceholders: JSON.stringify(list.map((p) => p.name)), ...Object.fromEntries(list.map((p) => [`templateData.${p.name}`, p.value])) }),
-    fromArguments: (args) => {
-      let names = [];
-      try {
-        names = JSON.parse(args.get('templatePlaceholders') ?? '[]');
-      } catch {
-        names = [];
-      }
-      return names.map((name) => ({ name, value: args.get(`templateData.${name}`) ?? '' }));
-    },
-  },
-];
-
 /** Channel id (as execute's registry names it) → its form. */
 export const channelForms = {
   sms: SMS,
@@ -154,5 +132,5 @@ export const channelForms = {
   whatsapp: [whatsappTemplateField],
   'kakao-alim': KAKAO_ALIM,
   'kakao-chingu': KAKAO_CHINGU,
-  zalo: ZALO,
+  zalo: [zaloTemplateField],
 };

@@ -17,7 +17,8 @@ export const features = [
       { name: 'shortenUrl', label: 'Shorten URLs', type: 'checkbox', explicit: true, default: true, when: (v) => v.urlShortening === true },
       { name: 'trackClicks', label: 'Track clicks', type: 'checkbox', explicit: true, default: true, when: (v) => v.urlShortening === true },
       { name: 'removeProtocol', label: 'Remove https:// from URLs', type: 'checkbox', when: (v) => v.urlShortening === true },
-      { name: 'customDomain', label: 'Custom domain', type: 'text', placeholder: 'go.example.com', when: (v) => v.urlShortening === true },
+      // The guide: the default domain or a custom domain added in the Configuration app (per Infobip account).
+      { name: 'customDomain', label: 'Domain', type: 'select', blankLabel: "Infobip's default domain", options: (context) => context.customDomains().map((d) => [d, d]), when: (v) => v.urlShortening === true },
       { name: 'trackingUrl', label: 'Click notification URL', type: 'url', when: (v) => v.urlShortening === true },
     ],
   },

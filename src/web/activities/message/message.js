@@ -3,7 +3,7 @@
 // a test send. Done validates with execute's own rules (the backend runs execute without storing)
 // and hands Journey Builder the inArguments execute reads.
 import { entryFields, isPhoneField, mergeFieldsIn, sampleValue, staleBindings } from '../shared/bindings.js';
-import { createForm, el } from '../shared/form-kit.js';
+import { createForm, el, mergePicker } from '../shared/form-kit.js';
 import { ask, on, startActivity, trigger } from '../shared/journey.js';
 import { LMS_MAX_BYTES, lmsBytes, smsInfo, worstCaseSegments } from '/ui/shared/counters.js';
 import { channelForms } from './channels.js';
@@ -53,20 +53,10 @@ const formContext = {
   api,
   sender: () => $('sender').value.trim() || currentChannel()?.defaultSender || '',
   accountId: () => $('account').value,
+  customDomains: () => state.context.accounts.find((a) => a.id === $('account').value)?.customDomains ?? [],
   onSenderChange: (listener) => state.senderListeners.push(listener),
-  attachMergePicker: (input, label) => input.after(mergeSelect(input, label)),
+  attachMergePicker: (input, label) => input.after(mergePicker(input, formContext, label)),
 };
-
-function mergeSelect(input, label) {
-  const select = el('select', { class: 'slds-select mcr-merge', 'aria-label': `Insert a merge field into ${label}` }, el('option', { value: '', text: 'Insert merge field…' }), formContext.mergeFields().map((n) => el('option', { value: n, text: n })));
-  select.addEventListener('change', () => {
-    if (!select.value) return;
-    input.value += `#{${select.value}}`;
-    select.value = '';
-    input.focus();
-  });
-  return select;
-}
 
 const currentChannel = () => state.context?.channels.find((c) => c.id === state.channel);
 
@@ -314,6 +304,10 @@ async function done() {
   const payload = state.payload;
   payload.arguments.execute.inArguments = inArguments;
   payload.metaData = { ...payload.metaData, isConfigured: true };
+  // The activity name is the Bulk ID in reports and the name Journey Builder shows on the canvas
+  // and in requestInteraction, where the Reports activity lists Message activities by it.
+  const name = $('activity-name').value.trim();
+  if (name) payload.name = name;
   trigger('updateActivity', payload);
 }
 
@@ -419,9 +413,17 @@ $('phones').addEventListener('click', (event) => {
   const [moved] = state.phoneOrder.splice(index, 1);
   state.phoneOrder.splice(index - 1, 0, moved);
   renderPhones();
-  $('phones').querySelectorAll('[data-up]')[Math.max(index - 1, 0)]?.focus();
+  // The focus follows the moved field: its Move up, or its checkbox once at the top (a disabled button takes no focus).
+  const row = $('phones').children[index - 1];
+  const up = row?.querySelector('[data-up]');
+  (up && !up.disabled ? up : row?.querySelector('input'))?.focus();
 });
 $('sender').addEventListener('change', () => state.senderListeners.forEach((l) => l()));
+// Another account has other custom domains and templates: the forms already built follow it.
+$('account').addEventListener('change', () => {
+  for (const form of [state.forms.channel, ...state.forms.features]) form?.refresh();
+  state.senderListeners.forEach((l) => l());
+});
 $('test-send').addEventListener('click', () => void testSend());
 
 void main();

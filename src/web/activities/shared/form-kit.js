@@ -2,10 +2,11 @@
 // message/channels.js), rendered with SLDS markup, read back as values, restored from values, and
 // able to show an error next to any field. Adding an option is adding one definition.
 //
-// Definition: { name, label, type, required?, help?, options?: [[value, label]], when?: (values) => bool,
+// Definition: { name, label, type, required?, help?, options?: [[value, label]] | (context) => [[value, label]],
+//   blankLabel? (a select's empty choice), when?: (values) => bool,
 //   merge?: true (offers the merge-field picker), counter?: 'sms' | 'lms', placeholder?, default?,
 //   item?: [definitions] (type 'list': a list of objects; 'object': one object), max? (list length),
-//   render?: (field) => {node, get(), set(value)} (type 'custom') }
+//   render?: (field) => {node, get(), set(value), missing?(), showError?(path, message), clearErrors?()} (type 'custom') }
 // Types: text, textarea, number, url, select, checkbox, list, object, custom.
 
 let ids = 0;
@@ -76,7 +77,9 @@ export function createForm(definitions, container, context, prefix = '') {
     showError(rawPath, message) {
       const path = rawPath.replace(/\[(\d+)\]/g, '.$1');
       const f = fields.find((x) => path === `${prefix}${x.def.name}` || path.startsWith(`${prefix}${x.def.name}.`) || path.startsWith(`${prefix}${x.def.name}[`));
-      if (!f || !f.visible()) return false;
+      // A custom field writes inArguments under other names (Zalo's templateData.<name>): it is asked too.
+      if (!f) return fields.some((x) => x.def.type === 'custom' && x.visible() && x.showError?.(path, message) === true);
+      if (!f.visible()) return false;
       if (f.showError?.(path, message)) return true;
       setHelp(f, message);
       return true;
@@ -114,7 +117,8 @@ function createField(def, context, prefix) {
   if (def.type === 'custom') {
     const custom = def.render({ id, describedBy, context, def });
     append(node, label(custom.labelFor ?? id), el('div', { class: 'slds-form-element__control' }, custom.node), hint, help);
-    return Object.assign(field, { get: custom.get, set: custom.set, refresh: custom.refresh, control: custom.control });
+    // A custom field may check and name its own parts (a template's placeholders).
+    return Object.assign(field, { get: custom.get, set: custom.set, refresh: custom.refresh, control: custom.control, missing: custom.missing, showError: custom.showError, clearErrors: custom.clearErrors });
   }
   if (def.type === 'checkbox') {
     const input = el('input', { type: 'checkbox', id, name: def.name, 'aria-describedby': describedBy });
@@ -133,10 +137,23 @@ function createField(def, context, prefix) {
     });
   }
   let input;
+  let choose = (value) => void (input.value = value);
   if (def.type === 'select') {
-    input = el('select', { class: 'slds-select', id, name: def.name, 'aria-describedby': describedBy, required: def.required },
-      def.required ? undefined : el('option', { value: '', text: '—' }),
-      (def.options ?? []).map(([value, text]) => el('option', { value, text })));
+    input = el('select', { class: 'slds-select', id, name: def.name, 'aria-describedby': describedBy, required: def.required });
+    const fill = () => {
+      const current = input.value;
+      const options = typeof def.options === 'function' ? def.options(context) : def.options ?? [];
+      input.replaceChildren(...[def.required ? undefined : el('option', { value: '', text: def.blankLabel ?? '—' }), ...options.map(([value, text]) => el('option', { value, text }))].filter(Boolean));
+      if (current !== '') choose(current);
+    };
+    // A saved choice no longer offered (a custom domain removed since) is kept, and said so.
+    choose = (value) => {
+      if (value !== '' && ![...input.options].some((o) => o.value === value)) input.append(el('option', { value, text: `${value} (no longer offered)` }));
+      input.value = value;
+    };
+    fill();
+    // Options that depend on the context (the chosen account's custom domains) follow it.
+    if (typeof def.options === 'function') field.refresh = fill;
   } else if (def.type === 'textarea') {
     input = el('textarea', { class: 'slds-textarea', id, name: def.name, rows: def.rows ?? 4, 'aria-describedby': describedBy, required: def.required, placeholder: def.placeholder });
   } else {
@@ -144,7 +161,7 @@ function createField(def, context, prefix) {
   }
   const control = el('div', { class: 'slds-form-element__control' }, input);
   append(node, label(id), control);
-  if (def.merge) append(control, mergePicker(input, context, def));
+  if (def.merge) append(control, mergePicker(input, context, def.label));
   if (def.counter) {
     const counter = el('div', { class: 'mcr-counter', id: `${id}-counter`, 'aria-live': 'polite', 'data-counter': def.counter });
     append(node, counter);
@@ -155,19 +172,26 @@ function createField(def, context, prefix) {
   return Object.assign(field, {
     control: input,
     get: () => (input.value.trim() === '' ? undefined : input.value),
-    set: (v) => void (input.value = v === undefined || v === null ? (def.default ?? '') : String(v)),
+    set: (v) => choose(v === undefined || v === null ? (def.default ?? '') : String(v)),
   });
 }
 
 /** "Insert merge field": writes `#{Field}` at the cursor; the binding itself is written on Done. */
-function mergePicker(input, context, def) {
-  const select = el('select', { class: 'slds-select mcr-merge', 'aria-label': `Insert a merge field into ${def.label}` });
+/** Keys that move through a closed select's options: they choose, they must not insert. */
+const BROWSING_KEYS = new Set(['ArrowUp', 'ArrowDown', 'Home', 'End', 'PageUp', 'PageDown']);
+
+/**
+ * "Insert merge field" next to `input`: writes `#{Field}` at the cursor (the binding itself is
+ * written on Done). A mouse choice inserts at once; from the keyboard the arrow keys (and typing)
+ * only choose and Enter inserts, since a closed select changes on every arrow key.
+ */
+export function mergePicker(input, context, label) {
+  const select = el('select', { class: 'slds-select mcr-merge', 'aria-label': `Insert a merge field into ${label}: choose with the arrow keys, insert with Enter` });
   const fill = () => {
     select.replaceChildren(el('option', { value: '', text: 'Insert merge field…' }), ...context.mergeFields().map((name) => el('option', { value: name, text: name })));
   };
-  fill();
-  select.addEventListener('focus', fill);
-  select.addEventListener('change', () => {
+  let browsing = false;
+  const insert = () => {
     if (!select.value) return;
     const token = `#{${select.value}}`;
     const start = input.selectionStart ?? input.value.length;
@@ -175,8 +199,25 @@ function mergePicker(input, context, def) {
     input.value = `${input.value.slice(0, start)}${token}${input.value.slice(end)}`;
     input.setSelectionRange(start + token.length, start + token.length);
     select.value = '';
+    browsing = false;
     input.focus();
     input.dispatchEvent(new Event('input', { bubbles: true }));
+  };
+  fill();
+  select.addEventListener('focus', fill);
+  select.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter') {
+      event.preventDefault();
+      insert();
+    } else if (BROWSING_KEYS.has(event.key) || event.key.length === 1) browsing = true;
+  });
+  select.addEventListener('change', () => {
+    if (!browsing) insert();
+  });
+  // Chosen with the keyboard but left without Enter: nothing was inserted, so nothing stays chosen.
+  select.addEventListener('blur', () => {
+    if (browsing) select.value = '';
+    browsing = false;
   });
   return select;
 }
