@@ -1,0 +1,101 @@
+// insertMessages writes every value as given, in both dialects. On PostgreSQL the rows travel as
+// one array per column (unnest): text that array literals must escape has to come back unchanged.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Insertable } from 'kysely';
+import { openStore, type Store } from '../src/store/database.ts';
+import type { MessagesTable } from '../src/store/schema.ts';
+import { insertMessages } from '../src/store/sql/insertMessages.ts';
+import { createTestDatabase, type TestDatabase, testDialects } from './helpers/databases.ts';
+
+const T0 = 1_800_000_000_000;
+
+/** Text an array literal has to quote or escape: quotes, backslashes, braces, commas, NULL, blanks. */
+const AWKWARD = [
+  '{"text":"He said \\"hi\\", then {left}","n":[1,2]}',
+  'back\\slash and "quote"',
+  'NULL',
+  '',
+  '  spaced  ',
+  'line\nbreak\ttab',
+  'unicode: Grüße 👋 ©',
+  '{}',
+  ',',
+];
+
+function row(index: number, text: string): Insertable<MessagesTable> {
+  return {
+    id: `m-${index}`,
+    tenant_id: 'tenant',
+    activity_id: 'activity',
+    journey_id: index % 2 === 0 ? null : 'journey',
+    definition_instance_id: null,
+    contact_key: text,
+    channel: 'sms',
+    account_id: 'account',
+    destination: `4915100000${index}`,
+    payload: text,
+    bulk_id: 'bulk',
+    callback_data: index % 3 === 0 ? null : text,
+    predicted_count: index % 2 === 0 ? null : index,
+    state: 'queued',
+    attempts: 0,
+    next_attempt_at: T0 + index,
+    lease_owner: null,
+    lease_until: null,
+    created_at: T0,
+    sent_at: null,
+    provider_status: null,
+    last_error: null,
+    flow_key: 'tenant/journey/activity',
+    pace_interval_us: index % 2 === 0 ? null : 1_500_000_000_000,
+    cancel_on_stop: 0,
+    expires_at: T0 + 86_400_000,
+  };
+}
+
+for (const dialect of testDialects) {
+  describe(`insertMessages (${dialect})`, () => {
+    let database: TestDatabase;
+    let store: Store;
+
+    before(async () => {
+      database = await createTestDatabase(dialect);
+      store = await openStore(database.url);
+    });
+    after(async () => {
+      await store.close();
+      await database.drop();
+    });
+
+    const stored = (ids: string[]) => store.db.selectFrom('messages').selectAll().where('id', 'in', ids).orderBy('id').execute();
+
+    test('every value comes back as it was written: awkward text, nulls, large numbers, defaults', async () => {
+      const rows = AWKWARD.map((text, i) => row(i, text));
+      await insertMessages(store.db, rows);
+      const back = await stored(rows.map((r) => r.id));
+      assert.equal(back.length, rows.length);
+      for (const written of rows) {
+        const read = back.find((r) => r.id === written.id)!;
+        assert.deepEqual({ ...read, outcome_unknown: undefined }, { ...written, outcome_unknown: undefined });
+        // Left out of every row, so it takes the column's default.
+        assert.equal(read.outcome_unknown, 0);
+      }
+    });
+
+    test('a row already stored is left as it is (a retried execute)', async () => {
+      await insertMessages(store.db, [row(100, 'first')]);
+      await insertMessages(store.db, [row(100, 'second'), row(101, 'new')]);
+      const back = await stored(['m-100', 'm-101']);
+      assert.deepEqual(back.map((r) => r.payload), ['first', 'new']);
+    });
+
+    test('rows that leave out different columns each take those columns’ defaults', async () => {
+      const withDefault = { ...row(200, 'a') } as Partial<Insertable<MessagesTable>>;
+      delete withDefault.cancel_on_stop;
+      await insertMessages(store.db, [withDefault as Insertable<MessagesTable>, { ...row(201, 'b'), outcome_unknown: 1 }]);
+      const back = await stored(['m-200', 'm-201']);
+      assert.deepEqual(back.map((r) => [r.cancel_on_stop, r.outcome_unknown]), [[1, 0], [0, 1]]);
+    });
+  });
+}
