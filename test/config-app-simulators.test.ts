@@ -184,6 +184,31 @@ describe('Infobip simulator: account management endpoints', () => {
     assert.equal(sim.account('narrow').applications.size, 0);
   });
 
+  it('a subscription and its notification profile are deleted as the spec answers; deleting again is 404', async () => {
+    const spec = loadInfobipSpec('infobip-subscriptions-api-openapi.json');
+    const remove = async (path: string, specPath: string) => {
+      const answer = await fetch(`${sim.url}${path}`, { method: 'DELETE', headers: app('full') });
+      const body = await answer.json();
+      if (answer.status === 200) {
+        const validate = responseBodyValidator(spec, specPath, 'delete', 200);
+        assert.ok(validate(body), `${path}: ${JSON.stringify(validate.errors)}`);
+      }
+      return { status: answer.status, body };
+    };
+    const subscriptionPath = '/subscriptions/1/subscription/{channel}/{subscriptionId}';
+    const profilePath = '/subscriptions/1/profiles/{profileId}';
+    assert.equal((await remove('/subscriptions/1/subscription/SMS/mc-relay-sms', subscriptionPath)).status, 200);
+    assert.equal(sim.account('full').subscriptions.get('SMS')?.size, 0);
+    assert.equal(sim.account('full').profiles.size, 1, 'the profile is a resource of its own');
+    assert.equal((await remove('/subscriptions/1/subscription/SMS/mc-relay-sms', subscriptionPath)).status, 404);
+    assert.deepEqual(await remove('/subscriptions/1/profiles/mc-relay-sms', profilePath), { status: 200, body: { profileId: 'mc-relay-sms' } });
+    assert.equal(sim.account('full').profiles.size, 0);
+    assert.equal((await remove('/subscriptions/1/profiles/mc-relay-sms', profilePath)).status, 404);
+    const refused = await fetch(`${sim.url}/subscriptions/1/profiles/anything`, { method: 'DELETE', headers: app('narrow') });
+    assert.equal(refused.status, 403);
+    await refused.body?.cancel();
+  });
+
   it('senders, templates and failover scenarios answer their spec\'s documented listing; a key without the scope gets 403', async () => {
     // The omni-failover spec's own example gives scenario keys as strings where its schema says
     // integer: the simulator answers the example (what Infobip sends), so that one is not schema-checked.
