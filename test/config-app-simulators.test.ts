@@ -180,6 +180,8 @@ describe('Infobip simulator: account management endpoints', () => {
     const profiles = (await (await fetch(`${sim.url}/subscriptions/1/profiles`, { headers: app('full') })).json()) as any;
     assert.equal(profiles.results.length, 1);
     assert.equal(profiles.results[0].security.credentials, undefined, 'listings hide credentials');
+    const second = (await (await fetch(`${sim.url}/subscriptions/1/profiles?page=1&size=1`, { headers: app('full') })).json()) as any;
+    assert.deepEqual(second, { results: [], paging: { page: 1, size: 1, totalPages: 1, totalResults: 1 } }, 'listings are paged');
     assert.equal(sim.account('full').applications.size, 1);
     assert.equal(sim.account('narrow').applications.size, 0);
   });

@@ -75,7 +75,13 @@ export interface ManagementEndpoint {
 }
 
 const key = () => randomBytes(16).toString('hex').toUpperCase();
-const page = <T>(results: T[]) => ({ results, paging: { page: 0, size: results.length, totalPages: 1, totalResults: results.length } });
+/** One page of a listing, by the `page` (from 0) and `size` (default 20) query parameters these specs declare. */
+function page<T>(all: T[], query: Record<string, string | undefined>) {
+  const size = Math.max(1, Number(query.size ?? 20) || 20);
+  const number = Math.max(0, Number(query.page ?? 0) || 0);
+  const results = all.slice(number * size, (number + 1) * size);
+  return { results, paging: { page: number, size, totalPages: Math.ceil(all.length / size), totalResults: all.length } };
+}
 
 /** The numbers a fresh simulated account owns: one of each state the guide's inbound-number list shows. */
 export function defaultNumbers(): SimNumber[] {
@@ -226,7 +232,7 @@ export const MANAGEMENT_ENDPOINTS: readonly ManagementEndpoint[] = [
     method: 'GET',
     path: '/provisioning/1/applications',
     specFile: APPLICATIONS,
-    handle: ({ account }) => ({ status: 200, body: page([...account.applications.values()]) }),
+    handle: ({ account, query }) => ({ status: 200, body: page([...account.applications.values()], query) }),
   },
   {
     method: 'POST',
@@ -243,10 +249,11 @@ export const MANAGEMENT_ENDPOINTS: readonly ManagementEndpoint[] = [
     method: 'GET',
     path: '/subscriptions/1/subscription/{channel}',
     specFile: SUBSCRIPTIONS,
-    handle: ({ account, params }) => ({
+    handle: ({ account, params, query }) => ({
       status: 200,
       body: page(
         [...(account.subscriptions.get(params.channel!)?.values() ?? [])].map((s) => ({ ...s, profile: s.profile ? withoutCredentials(s.profile as Record<string, unknown>) : undefined })),
+        query,
       ),
     }),
   },
@@ -290,7 +297,7 @@ export const MANAGEMENT_ENDPOINTS: readonly ManagementEndpoint[] = [
     method: 'GET',
     path: '/subscriptions/1/profiles',
     specFile: SUBSCRIPTIONS,
-    handle: ({ account }) => ({ status: 200, body: page([...account.profiles.values()].map(withoutCredentials)) }),
+    handle: ({ account, query }) => ({ status: 200, body: page([...account.profiles.values()].map(withoutCredentials), query) }),
   },
   {
     method: 'DELETE',
