@@ -8,9 +8,10 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { startInfobipSimulator, type InfobipSimulator } from '../src/sandbox/infobip/simulator.ts';
 import { startSfmcSimulator, type SfmcSimulator } from '../src/sandbox/sfmc/simulator.ts';
+import { launchIncognitoBrowser } from './helpers/browser.ts';
 import { startConnector, type RunningConnector } from './helpers/connector.ts';
 import { createTestDatabase, testDialects, type TestDatabase } from './helpers/databases.ts';
 import { tenantBody } from './helpers/tenants.ts';
@@ -22,14 +23,6 @@ const USER = { username: 'mara', password: 'mara-password', accountId: MID, name
 const KEYS = { main: 'infobip-main-key-0123456789', narrow: 'infobip-narrow-key-0123456789' };
 const SCREENSHOTS = fileURLToPath(new URL('../docs/screenshots/', import.meta.url));
 const UPDATE_SCREENSHOTS = process.env.MC_RELAY_UPDATE_SCREENSHOTS === '1';
-
-async function launch(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-}
 
 for (const [index, dialect] of testDialects.entries()) {
   describe(`Configuration app in the browser (${dialect})`, () => {
@@ -60,7 +53,7 @@ for (const [index, dialect] of testDialects.entries()) {
       tenantId = tenant.id;
       appUrl = `${running.url}/t/${tenant.urlKey}/app/`;
       sfmc.addClient({ ...WEB_APP, accountId: MID, redirectUris: [`${appUrl}oauth/callback`] });
-      browser = await launch();
+      browser = await launchIncognitoBrowser();
       page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
       page.on('console', (message) => {
         if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());

@@ -180,8 +180,35 @@ describe('Infobip simulator: account management endpoints', () => {
     const profiles = (await (await fetch(`${sim.url}/subscriptions/1/profiles`, { headers: app('full') })).json()) as any;
     assert.equal(profiles.results.length, 1);
     assert.equal(profiles.results[0].security.credentials, undefined, 'listings hide credentials');
+    const second = (await (await fetch(`${sim.url}/subscriptions/1/profiles?page=1&size=1`, { headers: app('full') })).json()) as any;
+    assert.deepEqual(second, { results: [], paging: { page: 1, size: 1, totalPages: 1, totalResults: 1 } }, 'listings are paged');
     assert.equal(sim.account('full').applications.size, 1);
     assert.equal(sim.account('narrow').applications.size, 0);
+  });
+
+  it('a subscription and its notification profile are deleted as the spec answers; deleting again is 404', async () => {
+    const spec = loadInfobipSpec('infobip-subscriptions-api-openapi.json');
+    const remove = async (path: string, specPath: string) => {
+      const answer = await fetch(`${sim.url}${path}`, { method: 'DELETE', headers: app('full') });
+      const body = await answer.json();
+      if (answer.status === 200) {
+        const validate = responseBodyValidator(spec, specPath, 'delete', 200);
+        assert.ok(validate(body), `${path}: ${JSON.stringify(validate.errors)}`);
+      }
+      return { status: answer.status, body };
+    };
+    const subscriptionPath = '/subscriptions/1/subscription/{channel}/{subscriptionId}';
+    const profilePath = '/subscriptions/1/profiles/{profileId}';
+    assert.equal((await remove('/subscriptions/1/subscription/SMS/mc-relay-sms', subscriptionPath)).status, 200);
+    assert.equal(sim.account('full').subscriptions.get('SMS')?.size, 0);
+    assert.equal(sim.account('full').profiles.size, 1, 'the profile is a resource of its own');
+    assert.equal((await remove('/subscriptions/1/subscription/SMS/mc-relay-sms', subscriptionPath)).status, 404);
+    assert.deepEqual(await remove('/subscriptions/1/profiles/mc-relay-sms', profilePath), { status: 200, body: { profileId: 'mc-relay-sms' } });
+    assert.equal(sim.account('full').profiles.size, 0);
+    assert.equal((await remove('/subscriptions/1/profiles/mc-relay-sms', profilePath)).status, 404);
+    const refused = await fetch(`${sim.url}/subscriptions/1/profiles/anything`, { method: 'DELETE', headers: app('narrow') });
+    assert.equal(refused.status, 403);
+    await refused.body?.cancel();
   });
 
   it('senders, templates and failover scenarios answer their spec\'s documented listing; a key without the scope gets 403', async () => {

@@ -57,7 +57,7 @@ describe('Infobip simulator: clicks and replies', () => {
       options: { tracking: { shortenUrl: true, trackClicks: true, trackingUrl: `${base}/click` } },
     });
     const answer = sim.click(id);
-    assert.deepEqual(answer, { url: 'https://shop.example.com/a', notifyUrl: `${base}/click` });
+    assert.deepEqual(answer, { url: 'https://shop.example.com/a', notifyUrls: [`${base}/click`] });
     const post = await eventually(() => received.find((r) => r.path === '/click' && r.body.messageId === id), 'the click');
     assert.equal(post.body.results, undefined, 'not wrapped');
     assert.equal(typeof post.body.sendDateTime, 'number');
@@ -109,7 +109,7 @@ describe('Infobip simulator: clicks and replies', () => {
 
   test('subscriptions and inbound configurations made through the Infobip API route clicks and replies, as on the platform', async () => {
     const api = (method: string, path: string, body?: unknown) =>
-      fetch(`${sim.url}${path}`, { method, headers: { authorization: `App ${KEY}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
+      fetch(`${sim.url}${path}`, { method, headers: { authorization: `App ${KEY}`, ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}) });
     const created = await api('POST', '/subscriptions/1/subscription/SMS', {
       subscriptionId: 'mc-relay-click',
       name: 'clicks',
@@ -118,9 +118,14 @@ describe('Infobip simulator: clicks and replies', () => {
     });
     assert.equal(created.status, 201, await created.clone().text());
     const id = await send({ messages: [{ sender: 'Shop', destinations: [{ to: '41793026731' }], content: { text: 'See https://shop.example.com/c' } }] });
-    sim.click(id);
-    const click = await eventually(() => received.find((r) => r.path === '/click' && r.body.messageId === id), 'the click through the API-made subscription');
-    assert.equal(click.headers.authorization, `Basic ${Buffer.from('relay:api-made').toString('base64')}`);
+    const apiMade = `Basic ${Buffer.from('relay:api-made').toString('base64')}`;
+    // The control API's CLICK subscription (the test above) is notified too: each subscription is.
+    assert.equal(sim.click(id).notifyUrls.length, 2);
+    await eventually(() => received.find((r) => r.path === '/click' && r.body.messageId === id && r.headers.authorization === apiMade), 'the click through the API-made subscription');
+
+    const deleted = await api('DELETE', '/subscriptions/1/subscription/SMS/mc-relay-click');
+    assert.equal(deleted.status, 200, await deleted.clone().text());
+    assert.equal(sim.click(id).notifyUrls.length, 1, 'a deleted subscription is notified no more');
 
     const numbers = (await (await api('GET', '/numbers/1/numbers')).json()) as { numbers: { numberKey: string; number: string; shared: boolean; editPermissions: { canEditConfiguration: boolean } }[] };
     const own = numbers.numbers.find((n) => !n.shared && n.editPermissions.canEditConfiguration)!;

@@ -43,7 +43,7 @@ for (const dialect of testDialects) {
       await eventually(() => sandbox.infobip.sentMessages().get(id!), 'sent');
       assert.deepEqual(await ask(sandbox.info.reportsActivityUrl, urlReport, id!), { notificationType: 'NOT_CLICKED', url: 'NOT_CLICKED' });
       const clicked = sandbox.infobip.click(id!, 'https://shop.example.com/orders/42');
-      assert.equal(clicked.notifyUrl, sandbox.info.webhooks.clicks);
+      assert.deepEqual(clicked.notifyUrls, [sandbox.info.webhooks.clicks]);
       const [row] = await reportRows(sandbox, 'urlTracking', [id!]);
       assert.equal(row!.notificationType, 'CLICKED');
       assert.equal(row!.url, 'https://shop.example.com/orders/42');

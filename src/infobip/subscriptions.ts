@@ -1,6 +1,8 @@
 // The guide's Subscriptions action: an Infobip application for the connector, and per channel a
 // subscription whose notification profile points Infobip's reports at our webhooks, secured with
 // Basic or HMAC credentials our webhook intake checks (subscriptions and application-entity specs).
+// Pressed again, it replaces the set it made before: Infobip notifies every subscription, so an
+// old set would send each report twice, with credentials the intake no longer accepts.
 import { randomBytes } from 'node:crypto';
 import type { WebhookSecurity } from '../tenants/tenant.ts';
 import { infobipCall, type InfobipKey } from './management.ts';
@@ -42,33 +44,120 @@ export interface CreatedSubscriptions {
   subscriptions: Record<string, string>;
 }
 
+/** What a new set is made of; `previous` is the set the last Create stored (`CreatedSubscriptions.subscriptions`). */
+export interface SubscriptionsInput {
+  applicationId: string;
+  applicationName: string;
+  urls: Record<Event, string>;
+  security: WebhookSecurity;
+  previous?: Record<string, string>;
+}
+
+export type ReplacedSubscriptions = { ok: true; created: CreatedSubscriptions; leftover?: string } | { ok: false; message: string };
+
 /**
- * Creates (once; an existing application is reused) the application and one subscription per
- * channel and event: DELIVERY to the delivery-report webhook, SEEN to the seen-report one, CLICK
- * to the click one (the webhook intake checks the security on clicks; see the README).
+ * Makes the account hold exactly one set of our subscriptions, carrying the current URLs and
+ * security: the application (an existing one is reused), a new set, then every earlier set of ours
+ * removed. The new set comes first so reports keep flowing if anything fails; a set that cannot be
+ * completed is taken back, leaving the old one in place. Subscriptions and profiles we did not make
+ * are never touched (see isOurs).
  */
-export async function createSubscriptions(
-  key: InfobipKey,
-  input: { applicationId: string; applicationName: string; urls: Record<Event, string>; security: WebhookSecurity },
-): Promise<{ ok: true; created: CreatedSubscriptions } | { ok: false; message: string }> {
+export async function replaceSubscriptions(key: InfobipKey, input: SubscriptionsInput): Promise<ReplacedSubscriptions> {
   const application = await infobipCall(key, 'POST', '/provisioning/1/applications', { applicationId: input.applicationId, applicationName: input.applicationName });
   if (!application.ok && application.status !== 409) return { ok: false, message: `Application: ${application.message}` };
-  const subscriptions: Record<string, string> = {};
+  const created = await createSet(key, input);
+  if (!created.ok) {
+    await removeSubscriptions(key, Object.entries(created.made));
+    return { ok: false, message: created.message };
+  }
+  const fresh = new Set(Object.values(created.subscriptions));
+  const stale = (await ourSubscriptions(key, input)).filter(([, id]) => !fresh.has(id));
+  const problems = await removeSubscriptions(key, stale);
+  return { ok: true, created: { applicationId: input.applicationId, subscriptions: created.subscriptions }, ...(problems.length ? { leftover: problems.join('; ') } : {}) };
+}
+
+type CreatedSet = { ok: true; subscriptions: Record<string, string> } | { ok: false; message: string; made: Record<string, string> };
+
+/**
+ * One subscription per channel and event: DELIVERY to the delivery-report webhook, SEEN to the
+ * seen-report one, CLICK to the click one (the webhook intake checks the security on clicks; see
+ * the README). Each carries its own notification profile of the same id.
+ */
+async function createSet(key: InfobipKey, input: SubscriptionsInput): Promise<CreatedSet> {
+  const made: Record<string, string> = {};
   const suffix = randomBytes(3).toString('hex');
   for (const { channel, events } of CHANNELS) {
     for (const event of events) {
-      const url = input.urls[event];
-      const id = `${input.applicationId}-${channel}-${event}-${suffix}`.toLowerCase();
+      const id = subscriptionId(input.applicationId, channel, event, suffix);
       const created = await infobipCall(key, 'POST', `/subscriptions/1/subscription/${channel}`, {
         subscriptionId: id,
         name: `SFMC ${channel} ${event.toLowerCase()} reports`,
         events: [event],
         criteria: [{ applicationId: input.applicationId }],
-        profile: { profileId: id, webhook: { notifyUrl: url }, security: profileSecurity(input.security, id) },
+        profile: { profileId: id, webhook: { notifyUrl: input.urls[event] }, security: profileSecurity(input.security, id) },
       });
-      if (!created.ok) return { ok: false, message: `Subscription ${channel} ${event}: ${created.message}` };
-      subscriptions[`${channel}:${event}`] = id;
+      if (!created.ok) return { ok: false, message: `Subscription ${channel} ${event}: ${created.message}`, made };
+      made[`${channel}:${event}`] = id;
     }
   }
-  return { ok: true, created: { applicationId: input.applicationId, subscriptions } };
+  return { ok: true, subscriptions: made };
+}
+
+function subscriptionId(applicationId: string, channel: string, event: Event, suffix: string): string {
+  return `${applicationId}-${channel}-${event}-${suffix}`.toLowerCase();
+}
+
+/**
+ * Ours: an id the last Create stored, or one of the exact shape subscriptionId gives for this
+ * tenant's application (which names the tenant), so sets an earlier Create left unrecorded are
+ * found too. The shape is anchored at both ends: another tenant's application id that begins with
+ * ours cannot match.
+ */
+function isOurs(id: string, input: SubscriptionsInput): boolean {
+  if (Object.values(input.previous ?? {}).includes(id)) return true;
+  const application = input.applicationId.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const channels = CHANNELS.map((c) => c.channel.toLowerCase()).join('|');
+  return new RegExp(`^${application}-(${channels})-(delivery|seen|click)-[0-9a-f]{6}$`).test(id);
+}
+
+/**
+ * [channel, subscriptionId] of every subscription of ours on the account: the stored set, and what
+ * the paged listings show (a listing that fails leaves the stored set to go by).
+ */
+async function ourSubscriptions(key: InfobipKey, input: SubscriptionsInput): Promise<[string, string][]> {
+  const ours = new Map(Object.entries(input.previous ?? {}).map(([channelEvent, id]) => [id, channelEvent.split(':')[0]!]));
+  for (const { channel } of CHANNELS) {
+    for (const listed of await listAll(key, `/subscriptions/1/subscription/${channel}`)) {
+      const id = (listed as { subscriptionId?: unknown }).subscriptionId;
+      if (typeof id === 'string' && isOurs(id, input)) ours.set(id, channel);
+    }
+  }
+  return [...ours].map(([id, channel]) => [channel, id]);
+}
+
+/** Every result of a paged listing (`page` from 0, at most 100 a page). */
+async function listAll(key: InfobipKey, path: string): Promise<unknown[]> {
+  const all: unknown[] = [];
+  for (let page = 0; ; page++) {
+    const answer = await infobipCall(key, 'GET', `${path}?page=${page}&size=100`);
+    if (!answer.ok) return all;
+    const body = answer.body as { results?: unknown[]; paging?: { totalPages?: number } } | undefined;
+    all.push(...(body?.results ?? []));
+    if (page + 1 >= (body?.paging?.totalPages ?? 0)) return all;
+  }
+}
+
+/**
+ * Deletes each subscription and then its notification profile (ours share the subscription's id);
+ * either already gone is fine. Answers what could not be deleted.
+ */
+async function removeSubscriptions(key: InfobipKey, subscriptions: [string, string][]): Promise<string[]> {
+  const problems: string[] = [];
+  for (const [channel, id] of subscriptions) {
+    for (const path of [`/subscriptions/1/subscription/${channel}/${encodeURIComponent(id)}`, `/subscriptions/1/profiles/${encodeURIComponent(id)}`]) {
+      const removed = await infobipCall(key, 'DELETE', path);
+      if (!removed.ok && removed.status !== 404) problems.push(`${id}: ${removed.message}`);
+    }
+  }
+  return problems;
 }

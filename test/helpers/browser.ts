@@ -3,15 +3,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Frame, type Page } from 'playwright-core';
 
-/** Debian's Chromium, headless, with a fresh profile; one per test file. */
+/** Debian's Chromium unless MC_RELAY_CHROMIUM names another, headless and quiet. */
+const CHROMIUM = {
+  executablePath: process.env.MC_RELAY_CHROMIUM ?? '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+};
+
+/** Chromium with a fresh profile; one per test file. */
 export async function launchBrowser(): Promise<{ browser: Browser; context: BrowserContext; close(): Promise<void> }> {
   const profile = mkdtempSync(join(tmpdir(), 'mc-relay-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.MC_RELAY_CHROMIUM ?? '/usr/bin/chromium',
-    headless: true,
-    viewport: { width: 1000, height: 900 },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const context = await chromium.launchPersistentContext(profile, { ...CHROMIUM, viewport: { width: 1000, height: 900 } });
   return {
     browser: context.browser()!,
     context,
@@ -20,6 +22,14 @@ export async function launchBrowser(): Promise<{ browser: Browser; context: Brow
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Chromium without a persistent profile, for a test that needs several independent contexts
+ * (a second visitor with no cookies or session storage of the first).
+ */
+export function launchIncognitoBrowser(): Promise<Browser> {
+  return chromium.launch(CHROMIUM);
 }
 
 /** The activity UI's frame inside the Journey Builder stand-in, once its page has loaded. */

@@ -17,7 +17,7 @@ export interface SimulatorControl {
   subscribe(subscription: Subscription): void;
   subscriptions(): Subscription[];
   /** The recipient of a message clicks its link; answers where the click report goes. */
-  click(messageId: string, url?: string): { url: string; notifyUrl: string };
+  click(messageId: string, url?: string): { url: string; notifyUrls: string[] };
   /** An end user replies; answers the inbound message's id and where it goes. */
   reply(reply: ReplyRequest): { messageId: string; notifyUrl: string };
 }

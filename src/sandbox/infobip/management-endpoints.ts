@@ -47,8 +47,8 @@ export interface ManagementCall {
   query: Record<string, string | undefined>;
   body: unknown;
   /**
-   * Routes the simulator's clicks and replies: a subscription for CLICK or an inbound configuration
-   * that forwards over HTTP makes them go where it says, as on the real platform.
+   * Routes the simulator's replies: an inbound configuration that forwards over HTTP makes them go
+   * where it says, as on the real platform. (Clicks follow the account's subscriptions: clickTargets.)
    */
   subscribe(subscription: Subscription): void;
 }
@@ -75,7 +75,13 @@ export interface ManagementEndpoint {
 }
 
 const key = () => randomBytes(16).toString('hex').toUpperCase();
-const page = <T>(results: T[]) => ({ results, paging: { page: 0, size: results.length, totalPages: 1, totalResults: results.length } });
+/** One page of a listing, by the `page` (from 0) and `size` (default 20) query parameters these specs declare. */
+function page<T>(all: T[], query: Record<string, string | undefined>) {
+  const size = Math.max(1, Number(query.size ?? 20) || 20);
+  const number = Math.max(0, Number(query.page ?? 0) || 0);
+  const results = all.slice(number * size, (number + 1) * size);
+  return { results, paging: { page: number, size, totalPages: Math.ceil(all.length / size), totalResults: all.length } };
+}
 
 /** The numbers a fresh simulated account owns: one of each state the guide's inbound-number list shows. */
 export function defaultNumbers(): SimNumber[] {
@@ -124,6 +130,25 @@ const NUMBERS = 'infobip-numbers-openapi.json';
 const RESOURCES = 'infobip-resources-openapi.json';
 const APPLICATIONS = 'infobip-application-entity-openapi.json';
 const SUBSCRIPTIONS = 'infobip-subscriptions-api-openapi.json';
+
+/**
+ * Every subscription of the account to CLICK events on a channel, each with the notification
+ * profile it names as it is now: the platform notifies each one, so two of them mean every click
+ * twice, and a deleted subscription or profile notifies no more.
+ */
+export function clickSubscriptions(account: SimAccount, channel: string): Subscription[] {
+  return [...(account.subscriptions.get(channel)?.values() ?? [])].flatMap((subscription) => {
+    const profileId = (subscription.profile as { profileId?: string } | undefined)?.profileId;
+    const profile = profileId === undefined ? undefined : account.profiles.get(profileId);
+    const notifyUrl = (profile?.webhook as { notifyUrl?: unknown } | undefined)?.notifyUrl;
+    if (!(subscription.events as unknown[] | undefined)?.includes('CLICK') || typeof notifyUrl !== 'string') return [];
+    const security = profile?.security as { type?: string; credentials?: Record<string, string> } | undefined;
+    return [{
+      events: ['CLICK'],
+      profile: { profileId: profileId!, webhook: { notifyUrl }, ...(security?.type && security.credentials ? { security: { type: security.type, credentials: security.credentials } as SubscriptionSecurity } : {}) },
+    }];
+  });
+}
 
 /** Profiles are answered without their security credentials, as a listing should. */
 function withoutCredentials(profile: Record<string, unknown>): Record<string, unknown> {
@@ -207,7 +232,7 @@ export const MANAGEMENT_ENDPOINTS: readonly ManagementEndpoint[] = [
     method: 'GET',
     path: '/provisioning/1/applications',
     specFile: APPLICATIONS,
-    handle: ({ account }) => ({ status: 200, body: page([...account.applications.values()]) }),
+    handle: ({ account, query }) => ({ status: 200, body: page([...account.applications.values()], query) }),
   },
   {
     method: 'POST',
@@ -224,10 +249,11 @@ export const MANAGEMENT_ENDPOINTS: readonly ManagementEndpoint[] = [
     method: 'GET',
     path: '/subscriptions/1/subscription/{channel}',
     specFile: SUBSCRIPTIONS,
-    handle: ({ account, params }) => ({
+    handle: ({ account, params, query }) => ({
       status: 200,
       body: page(
         [...(account.subscriptions.get(params.channel!)?.values() ?? [])].map((s) => ({ ...s, profile: s.profile ? withoutCredentials(s.profile as Record<string, unknown>) : undefined })),
+        query,
       ),
     }),
   },
@@ -237,7 +263,7 @@ export const MANAGEMENT_ENDPOINTS: readonly ManagementEndpoint[] = [
     specFile: SUBSCRIPTIONS,
     // SMS → SmsSubscriptionRequest, KAKAO_ALIM → KakaoAlimSubscriptionRequest.
     bodySchema: ({ channel }) => `${channel!.toLowerCase().replace(/(^|_)([a-z])/g, (_, _sep, c: string) => c.toUpperCase())}SubscriptionRequest`,
-    handle: ({ account, params, body, subscribe }) => {
+    handle: ({ account, params, body }) => {
       const subscription = { ...(body as Record<string, unknown>) };
       const subscriptionId = typeof subscription.subscriptionId === 'string' ? subscription.subscriptionId : key();
       const forChannel = account.subscriptions.get(params.channel!) ?? new Map<string, Record<string, unknown>>();
@@ -250,22 +276,37 @@ export const MANAGEMENT_ENDPOINTS: readonly ManagementEndpoint[] = [
       }
       forChannel.set(subscriptionId, { ...subscription, subscriptionId });
       account.subscriptions.set(params.channel!, forChannel);
-      const notifyUrl = (profile?.webhook as { notifyUrl?: unknown } | undefined)?.notifyUrl;
-      if ((subscription.events as unknown[] | undefined)?.includes('CLICK') && typeof notifyUrl === 'string') {
-        const security = profile?.security as { type?: string; credentials?: Record<string, string> } | undefined;
-        subscribe({
-          events: ['CLICK'],
-          profile: { webhook: { notifyUrl }, ...(security?.type && security.credentials ? { security: { type: security.type, credentials: security.credentials } as SubscriptionSecurity } : {}) },
-        });
-      }
       return { status: 201, body: { subscriptionId } };
+    },
+  },
+  {
+    // The profile stays: a profile is its own resource, which several subscriptions may share.
+    method: 'DELETE',
+    path: '/subscriptions/1/subscription/{channel}/{subscriptionId}',
+    specFile: SUBSCRIPTIONS,
+    handle: ({ account, params }) => {
+      const forChannel = account.subscriptions.get(params.channel!);
+      const subscription = forChannel?.get(params.subscriptionId!);
+      if (!forChannel || !subscription) return { status: 404, error: `Subscription ${params.subscriptionId} not found.` };
+      forChannel.delete(params.subscriptionId!);
+      const profileId = (subscription.profile as { profileId?: string } | undefined)?.profileId;
+      return { status: 200, body: { subscriptionId: params.subscriptionId, ...(profileId ? { profile: { profileId } } : {}) } };
     },
   },
   {
     method: 'GET',
     path: '/subscriptions/1/profiles',
     specFile: SUBSCRIPTIONS,
-    handle: ({ account }) => ({ status: 200, body: page([...account.profiles.values()].map(withoutCredentials)) }),
+    handle: ({ account, query }) => ({ status: 200, body: page([...account.profiles.values()].map(withoutCredentials), query) }),
+  },
+  {
+    method: 'DELETE',
+    path: '/subscriptions/1/profiles/{profileId}',
+    specFile: SUBSCRIPTIONS,
+    handle: ({ account, params }) => {
+      if (!account.profiles.delete(params.profileId!)) return { status: 404, error: `Profile ${params.profileId} not found.` };
+      return { status: 200, body: { profileId: params.profileId } };
+    },
   },
   { method: 'GET', path: '/rcs/1/senders', specFile: 'infobip-rcs-openapi.json', handle: documentedListing('infobip-rcs-openapi.json', '/rcs/1/senders') },
   { method: 'GET', path: '/whatsapp/1/templates', specFile: 'infobip-whatsapp-openapi.json', handle: documentedListing('infobip-whatsapp-openapi.json', '/whatsapp/1/templates') },

@@ -13,7 +13,7 @@ import { Ledger } from './ledger.ts';
 import { logsRoute, SIMULATED_LOGS_ENDPOINTS } from './logs-route.ts';
 import { createRandom } from './random.ts';
 import { SIMULATED_ENDPOINTS } from './endpoints.ts';
-import { MANAGEMENT_ENDPOINTS, newSimAccount, type SimAccount, type SimNumber } from './management-endpoints.ts';
+import { clickSubscriptions, MANAGEMENT_ENDPOINTS, newSimAccount, type SimAccount, type SimNumber } from './management-endpoints.ts';
 import { managementRoute, operationScopes } from './management-route.ts';
 import { acceptedStatus, sendRoute } from './send-route.ts';
 import type { DeliveryOutcomeMix, InfobipFaults, InfobipStats, SimMessage } from './types.ts';
@@ -75,8 +75,8 @@ export interface InfobipSimulator {
   flushWebhooks(): Promise<void>;
   /** A Subscriptions Management subscription for CLICK and/or INBOUND_MESSAGE events. */
   subscribe(subscription: Subscription): void;
-  /** The recipient of a message clicks its link (or `url`). */
-  click(messageId: string, url?: string): { url: string; notifyUrl: string };
+  /** The recipient of a message clicks its link (or `url`); answers where the click report goes, once per URL. */
+  click(messageId: string, url?: string): { url: string; notifyUrls: string[] };
   /** An end user sends a message (a reply) to one of our numbers or senders. */
   reply(reply: ReplyRequest): { messageId: string; notifyUrl: string };
   close(): Promise<void>;
@@ -116,6 +116,15 @@ export async function startInfobipSimulator(opts: InfobipSimulatorOptions): Prom
 
   let subscriptions: Subscription[] = [];
   const subscribed = (event: 'CLICK' | 'INBOUND_MESSAGE') => subscriptions.find((sub) => sub.events.includes(event));
+  /**
+   * The control API's CLICK subscription, and every one made through the Subscriptions API for the
+   * message's channel. The ledger does not say which key sent a message, so every account's count:
+   * a test that clicks uses one account.
+   */
+  const clickSubscriptionsOf = (message: SimMessage): Subscription[] => [
+    ...[subscribed('CLICK')].filter((s) => s !== undefined),
+    ...[...accounts.values()].flatMap((account) => clickSubscriptions(account, message.channel)),
+  ];
   const fail = (message: string) => Object.assign(new Error(message), { statusCode: 400 });
   /** The latest message accepted for a destination: what a recipient replies to. */
   const latestTo = (destination: string) =>
@@ -141,11 +150,11 @@ export async function startInfobipSimulator(opts: InfobipSimulatorOptions): Prom
       if (!message) throw fail(`no message ${messageId} was accepted`);
       const clicked = url ?? firstLink(message.text) ?? 'https://www.infobip.com';
       const own = trackingUrlOf(message);
-      const subscription = subscribed('CLICK');
-      const target = own ? { url: own, stream: 'receive-sms-tracking-notification', unwrapped: true } : subscription ? subscriptionTarget(subscription, 'receive-sms-tracking-notification', true) : undefined;
-      if (!target) throw fail('the message has no trackingUrl and no CLICK subscription exists');
-      dispatcher.enqueue(target, buildClick(message, clicked, new Date()), 0);
-      return { url: clicked, notifyUrl: target.url };
+      const targets = own ? [{ url: own, stream: 'receive-sms-tracking-notification', unwrapped: true }] : clickSubscriptionsOf(message).map((s) => subscriptionTarget(s, 'receive-sms-tracking-notification', true));
+      if (targets.length === 0) throw fail('the message has no trackingUrl and no CLICK subscription exists');
+      const click = buildClick(message, clicked, new Date());
+      for (const target of targets) dispatcher.enqueue(target, click, 0);
+      return { url: clicked, notifyUrls: targets.map((t) => t.url) };
     },
     reply: (reply: ReplyRequest) => {
       if (typeof reply?.from !== 'string' || !/^\d{5,20}$/.test(reply.from)) throw fail('from must be the replying number, digits only');

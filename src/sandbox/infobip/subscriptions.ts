@@ -16,7 +16,8 @@ export interface Subscription {
   events: SubscribedEvent[];
   /** Inbound message format (the number's inbound configuration renderer); default MO_JSON_2. */
   format?: InboundFormat;
-  profile: { webhook: { notifyUrl: string }; security?: SubscriptionSecurity };
+  /** `profileId` names a profile made through the Subscriptions API (the control API's have none). */
+  profile: { profileId?: string; webhook: { notifyUrl: string }; security?: SubscriptionSecurity };
 }
 
 const DIGESTS: Record<string, string> = { HMAC_MD5: 'md5', HMAC_SHA_1: 'sha1', HMAC_SHA_224: 'sha224', HMAC_SHA_256: 'sha256', HMAC_SHA_384: 'sha384', HMAC_SHA_512: 'sha512' };
@@ -40,6 +41,7 @@ export function subscriptionTarget(subscription: Subscription, stream: string, u
   return {
     url: subscription.profile.webhook.notifyUrl,
     stream,
+    ...(subscription.profile.profileId ? { profileId: subscription.profile.profileId } : {}),
     unwrapped,
     ...(security ? { headers: (body: string) => securityHeaders(security, body) } : {}),
   };

@@ -37,6 +37,11 @@ export interface WebhookTarget {
    * POST, even to the same URL (WhatsApp posts delivery and seen reports to one `notifyUrl`).
    */
   stream: string;
+  /**
+   * The notification profile that posts it, if one does: each profile posts with its own security,
+   * so two never share a POST, even to the same URL.
+   */
+  profileId?: string;
   /** Post each result alone, as the body itself (click reports are not wrapped in `results`). */
   unwrapped?: boolean;
   /** Headers a subscription's security adds to each POST (Basic credentials, HMAC signature of the body). */
@@ -58,7 +63,7 @@ export class WebhookDispatcher {
   private outstanding = 0; // reports scheduled and neither delivered nor given up
   private idleWaiters: (() => void)[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
-  private readonly ready = new Map<string, Entry[]>(); // by stream + URL
+  private readonly ready = new Map<string, Entry[]>(); // by stream + URL + profile
   private readonly inFlight = new Set<Promise<void>>();
   private readonly aborter = new AbortController();
   private readonly agent = new Agent({ headersTimeout: RECEIVER_TIMEOUT_MS, bodyTimeout: RECEIVER_TIMEOUT_MS });
@@ -104,7 +109,7 @@ export class WebhookDispatcher {
 
   private arm(target: WebhookTarget, entry: Entry, delayMs: number): void {
     this.outstanding++;
-    const key = `${target.stream}\u0000${target.url}`;
+    const key = `${target.stream}\u0000${target.url}\u0000${target.profileId ?? ''}`;
     this.after(delayMs, () => {
       const queue = this.ready.get(key);
       if (queue) return void queue.push(entry);

@@ -4,7 +4,7 @@ import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { listInboundNumbers, performNumberAction } from '../../infobip/inbound-numbers.ts';
 import { probeScopes, type ScopeState, verifyAccount } from '../../infobip/management.ts';
-import { createSubscriptions, newWebhookSecurity, SUBSCRIPTION_SCOPES } from '../../infobip/subscriptions.ts';
+import { newWebhookSecurity, replaceSubscriptions, SUBSCRIPTION_SCOPES } from '../../infobip/subscriptions.ts';
 import { packageDataExtensions } from '../../reports/data-extensions.ts';
 import { outboundUrlProblem } from '../../security/outbound-url.ts';
 import { RateLimiter, tooManyAttempts } from '../../security/rate-limit.ts';
@@ -331,7 +331,8 @@ function accountRoutes(app: FastifyInstance, ctx: ServerContext, base: string): 
 
   app.post<{ Body: SubscriptionsBody }>(`${base}/subscriptions`, { schema: { body: SubscriptionsBody } }, async (req, reply) => {
     const subscribed = await subscribeAccount(ctx, tenantOf(req), accountOf(req), req.body.security);
-    return subscribed.ok ? configView(ctx, subscribed.tenant) : problem(reply, 400, 'subscriptions', subscribed.message);
+    if (!subscribed.ok) return problem(reply, 400, 'subscriptions', subscribed.message);
+    return { ...configView(ctx, subscribed.tenant), ...(subscribed.leftover ? { leftover: subscribed.leftover } : {}) };
   });
 
   app.get(`${base}/numbers`, async (req) => {
@@ -355,7 +356,8 @@ function accountRoutes(app: FastifyInstance, ctx: ServerContext, base: string): 
   });
 }
 
-type Subscribed = { ok: true; tenant: Tenant } | { ok: false; message: string };
+/** `leftover`: earlier subscriptions of ours that could not be removed, and why. */
+type Subscribed = { ok: true; tenant: Tenant; leftover?: string } | { ok: false; message: string };
 
 /**
  * The Subscriptions action for one account: the Infobip application, and subscriptions whose
@@ -370,16 +372,19 @@ async function subscribeAccount(ctx: ServerContext, tenant: Tenant, account: Inf
   }
   const security = current?.type === type ? current : newWebhookSecurity(type);
   const hooks = webhookUrls(ctx.publicUrl, tenant);
-  const created = await createSubscriptions(account, {
+  const previous = tenant.settings.channels?.[account.id] ?? NO_CHANNELS;
+  const replaced = await replaceSubscriptions(account, {
     applicationId: `mc-relay-${tenant.urlKey}`.toLowerCase().replace(/[^a-z0-9-]/g, '-'),
     applicationName: `Salesforce Marketing Cloud (${tenant.name})`,
     urls: { DELIVERY: hooks.deliveryReports, SEEN: hooks.seenReports, CLICK: hooks.clicks },
     security,
+    previous: previous.subscriptions?.subscriptions,
   });
-  if (!created.ok) return { ok: false, message: created.message };
-  const previous = tenant.settings.channels?.[account.id] ?? NO_CHANNELS;
-  const channels = { ...tenant.settings.channels, [account.id]: { ...previous, subscriptions: { ...created.created, createdAt: Date.now() } } };
-  return { ok: true, tenant: await saveTenant(ctx, tenant, { ...tenant.settings, channels }, { ...tenant.secrets, webhookSecurity: security }) };
+  if (!replaced.ok) return { ok: false, message: replaced.message };
+  // The new set is saved even when an old one could not be removed: its security is the one Infobip now uses.
+  const channels = { ...tenant.settings.channels, [account.id]: { ...previous, subscriptions: { ...replaced.created, createdAt: Date.now() } } };
+  const saved = await saveTenant(ctx, tenant, { ...tenant.settings, channels }, { ...tenant.secrets, webhookSecurity: security });
+  return { ok: true, tenant: saved, ...(replaced.leftover ? { leftover: replaced.leftover } : {}) };
 }
 
 /**

@@ -484,8 +484,10 @@ function subscriptionsSection(account) {
     const body = { security: form.querySelector('input[name="security"]:checked').value };
     const answer = await submit(form, create, () => api('POST', `accounts/${account.id}/subscriptions`, body));
     if (!answer) return;
-    state.config = answer;
-    notice('success', `Subscriptions created for ${account.name}.`);
+    const { leftover, ...config } = answer;
+    state.config = config;
+    if (leftover) notice('warning', `Subscriptions created for ${account.name}, but earlier ones could not be removed (${leftover}); press Create again to retry.`);
+    else notice('success', `Subscriptions created for ${account.name}.`);
     go(2);
   });
   appendAll(form, 
