@@ -177,7 +177,7 @@ export class WritebackWorker {
  * column's length (SFMC refuses a whole row whose text is too long).
  */
 function shape(type: ReportType, columns: ColumnsByName, row: DataExtensionRow): DataExtensionRow {
-  const unpacked = typeof row.callbackData === 'string' ? callbackDataColumns(type, columns, row.callbackData) : [];
+  const unpacked = typeof row.callbackData === 'string' ? columnsFromCallbackData(type, columns, row.callbackData) : [];
   for (const { column, value } of unpacked) row[column.name] = value;
   return fitToFields(row, [...type.dataExtension.fields, ...unpacked.map((u) => u.column)]);
 }
@@ -188,7 +188,7 @@ function shape(type: ReportType, columns: ColumnsByName, row: DataExtensionRow):
  * row. The report's own columns are never taken from callback data (a custom `To` is not the
  * recipient); the raw callbackData column keeps every field anyway.
  */
-function callbackDataColumns(type: ReportType, columns: ColumnsByName, callbackData: string): { column: DataExtensionField; value: string }[] {
+function columnsFromCallbackData(type: ReportType, columns: ColumnsByName, callbackData: string): { column: DataExtensionField; value: string }[] {
   if (columns.size === 0) return [];
   const standard = new Set(type.dataExtension.fields.map((f) => f.name.toLowerCase()));
   return Object.entries(parseCallbackData(callbackData)).flatMap(([name, value]) => {
