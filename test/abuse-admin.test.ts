@@ -36,7 +36,6 @@ const reportBodies = fc.oneof(
     {
       sms: field(sink), omni: field(sink), replyWindowHours: field(fc.integer({ min: -5, max: 24 * 100 })),
       optOutKeywords: field(fc.dictionary(fc.oneof(fc.constantFrom('en', 'de', 'fra'), anyText(4)), field(fc.array(anyText(60), { maxLength: 60 })))),
-      callbackDataColumns: field(fc.dictionary(fc.oneof(fc.constantFrom('smsDeliveryReports', 'omniDeliveryReports'), anyText(20)), field(fc.array(fc.oneof(fc.stringMatching(/^[A-Za-z][A-Za-z0-9_]{0,10}$/), anyText(70)), { maxLength: 5 })))),
       webhookSecurity: field(fc.oneof(
         fc.constant(null),
         fc.record({ type: fc.constant('BASIC'), username: anyText(300), password: anyText(300) }),

@@ -108,6 +108,20 @@ describe('SFMC simulator: web app sign-in and SOAP data extensions', () => {
     assert.deepEqual(sim.rows(MID, 'SampleAudience'), [{ ContactKey: 'c1', Phone: '+41790000000', Language: null }]);
   });
 
+  it('the soapDown fault takes the SOAP host down alone: Retrieve gets 503, the REST host still answers', async () => {
+    const verified = await verifyClientCredentials({ authBaseUrl: sim.authBaseUrl, clientId: 's2s', clientSecret: 's2s-secret', mid: MID });
+    assert.ok(verified.ok);
+    sim.setFaults({ soapDown: true });
+    try {
+      await assert.rejects(retrieveFields(verified.token, 'SampleAudience'), /SOAP Retrieve answered HTTP 503/);
+      const rest = await fetch(new URL('data/v1/async/x/status', verified.token.restBaseUrl), { headers: { authorization: `Bearer ${verified.token.accessToken}` } });
+      assert.notEqual(rest.status, 503);
+    } finally {
+      sim.setFaults({ soapDown: false });
+    }
+    assert.ok((await retrieveFields(verified.token, 'SampleAudience')).length > 0);
+  });
+
   it('SOAP without a valid fueloauth token is a fault', async () => {
     await assert.rejects(soapRequest({ accessToken: 'nope', restBaseUrl: sim.restBaseUrl, soapBaseUrl: sim.soapBaseUrl }, 'Retrieve', '<RetrieveRequestMsg/>'), /Login Failed/);
   });

@@ -1,5 +1,5 @@
 // Where reports go. Native: the tenant's data extensions, with the custom callback data fields its
-// data extension has columns for; a missing data extension or an unknown column is an error the
+// data extension has columns for (read through SOAP); a missing data extension or an unknown column is an error the
 // admin API shows (and the logs), never silent loss. External: the tenant's SMS / OMNI
 // notification URLs get the reports as JSON, retried with backoff; loopback and private URLs are
 // refused unless the operator allows them.
@@ -10,10 +10,13 @@ import { after, before, describe, test } from 'node:test';
 import { omniReports, smsDeliveryReports } from '../src/reports/data-extensions.ts';
 import { fillExample, loadExample, postExecute } from '../src/sandbox/journey-builder.ts';
 import type { Sandbox } from '../src/sandbox/sandbox.ts';
+import type { DataExtensionField } from '../src/sfmc/data-extension.ts';
+import { verifyClientCredentials } from '../src/sfmc/oauth.ts';
+import { addFields } from '../src/sfmc/soap.ts';
 import { type RunningConnector, startConnector } from './helpers/connector.ts';
 import { createTestDatabase, type TestDatabase, testDialects } from './helpers/databases.ts';
 import { eventually } from './helpers/eventually.ts';
-import { addTenant, contacts, demoTenant, executeAll, sendThroughSandbox, sfmcRowsById, type TestTenant, uniquePrefix } from './helpers/flow.ts';
+import { addTenant, contacts, executeAll, sfmcRowsById, type TestTenant, uniquePrefix } from './helpers/flow.ts';
 import { capturedLog } from './helpers/log-capture.ts';
 import { startTestSandbox } from './helpers/sandbox.ts';
 import { tenantBody } from './helpers/tenants.ts';
@@ -91,7 +94,8 @@ for (const dialect of testDialects) {
     test('invalid settings name the field', async () => {
       const cases: [unknown, string][] = [
         [{ webhookSecurity: { type: 'HMAC', algorithm: 'HMAC_SHA_999', secretKey: 'k' } }, 'webhookSecurity'],
-        [{ callbackDataColumns: { notAReport: ['Campaign'] } }, 'callbackDataColumns.notAReport'],
+        // Retired: the write-back reads the data extension's columns itself.
+        [{ callbackDataColumns: { smsDeliveryReports: ['Campaign'] } }, 'callbackDataColumns'],
         [{ replyWindowHours: 0 }, 'replyWindowHours'],
         [{ sms: { mode: 'carrier-pigeon' } }, 'sms'],
       ];
@@ -105,7 +109,6 @@ for (const dialect of testDialects) {
 
   describe(`report sinks through the sandbox (${dialect})`, () => {
     let sandbox: Sandbox;
-    let tenant: TestTenant;
     let phones = 4000;
     /** The connector's log: write-back problems must be there too, for the operator. */
     const logged = capturedLog();
@@ -124,7 +127,6 @@ for (const dialect of testDialects) {
 
     before(async () => {
       sandbox = await startTestSandbox(dialect, { outcomes: { delivered: 1, undeliverable: 0, expired: 0, rejected: 0 }, log: logged.log });
-      tenant = await demoTenant(sandbox);
     });
     after(() => sandbox.close());
 
@@ -190,39 +192,75 @@ for (const dialect of testDialects) {
       assert.match(line?.msg ?? '', /data extension "No_Such_DE"/);
     });
 
-    test('custom callback data fields go to their columns when the data extension has them; an unknown column fails with SFMC\'s reason', async () => {
-      const key = `SMS_Reports_Campaign_${dialect}`;
-      sandbox.sfmc.createDataExtension(sandbox.info.sfmc.accountId, {
-        key,
-        name: 'SMS Delivery Reports with Campaign',
-        fields: [...smsDeliveryReports.fields, { name: 'Campaign', type: 'Text', maxLength: 100, isNullable: true }],
-      });
-      const other = await addTenant(sandbox, { name: 'Callback columns BU', dataExtensions: { smsDeliveryReports: key } });
-      assert.equal((await admin('PATCH', `/tenants/${other.id}/reports`, { callbackDataColumns: { smsDeliveryReports: ['Campaign'] } })).status, 200);
-      const template = loadExample('sms');
-      const body = fillExample(template, { contactKey: uniquePrefix('cb'), phone: `+49151${50_000_000 + phones++}` }) as { inArguments: Record<string, unknown>[] };
-      body.inArguments.push({ 'callbackData.Campaign': 'Spring sale' });
-      const answer = await postExecute(other.messageActivityUrl, await other.signer.sign(body));
+    /** Executes one SMS with these custom callback data fields; answers its messageId. */
+    const sendWithCallbackData = async (t: TestTenant, fields: Record<string, string>) => {
+      const body = fillExample(loadExample('sms'), { contactKey: uniquePrefix('cb'), phone: `+49151${50_000_000 + phones++}` }) as { inArguments: Record<string, unknown>[] };
+      body.inArguments.push(Object.fromEntries(Object.entries(fields).map(([name, value]) => [`callbackData.${name}`, value])));
+      const answer = await postExecute(t.messageActivityUrl, await t.signer.sign(body));
       assert.equal(answer.body.messageStatus, 'Success: Message pending');
-      const id = String(answer.body.messageId);
-      const row = await eventually(() => sandbox.sfmc.rows(sandbox.info.sfmc.accountId, key).find((r) => r.messageId === id && r.statusName === 'DELIVERED_TO_HANDSET'), 'the row');
-      assert.equal(row.Campaign, 'Spring sale');
+      return String(answer.body.messageId);
+    };
+    const deliveredRow = (key: string, id: string) =>
+      eventually(() => sandbox.sfmc.rows(sandbox.info.sfmc.accountId, key).find((r) => r.messageId === id && r.statusName === 'DELIVERED_TO_HANDSET'), 'the delivered row', 30_000);
+    const soapCalls = () => sandbox.sfmc.stats().calls['POST /Service.asmx'] ?? 0;
+    /** An SMS Delivery Reports data extension to which an operator added columns, through SOAP as the connector does. */
+    const dataExtensionWithColumns = async (key: string, columns: DataExtensionField[]) => {
+      sandbox.sfmc.createDataExtension(sandbox.info.sfmc.accountId, { key, name: key, fields: smsDeliveryReports.fields });
+      const { sfmc } = sandbox.info;
+      const verified = await verifyClientCredentials({ authBaseUrl: sfmc.authBaseUrl, clientId: sfmc.clientId, clientSecret: sfmc.clientSecret, mid: sfmc.accountId });
+      assert.ok(verified.ok);
+      await addFields(verified.token, key, columns);
+    };
+    const custom: DataExtensionField[] = [
+      { name: 'Campaign', type: 'Text', maxLength: 12, isNullable: true },
+      { name: 'segment', type: 'Text', maxLength: 50, isNullable: true },
+    ];
 
-      // The demo tenant's table has no such column: SFMC refuses the rows, and says so.
-      assert.equal((await admin('PATCH', `/tenants/${tenant.id}/reports`, { callbackDataColumns: { smsDeliveryReports: ['Campaign'] } })).status, 200);
+    let columnsTenant: TestTenant;
+    const columnsKey = `SMS_Reports_Columns_${dialect}`;
+    let soapCallsBefore = 0;
+
+    test("custom callback data fields go into the data extension's columns of the same name (any case, fitted to the column); fields without a column are not sent; the report's own columns are never overwritten", async () => {
+      await dataExtensionWithColumns(columnsKey, custom);
+      soapCallsBefore = soapCalls();
+      columnsTenant = await addTenant(sandbox, { name: 'Callback columns BU', dataExtensions: { smsDeliveryReports: columnsKey } });
+      const id = await sendWithCallbackData(columnsTenant, { campaign: 'Spring sale 2026 (EU)', Segment: 'VIP', Region: 'North', To: 'nobody', statusName: 'FORGED' });
+      // Found by its real status: a callback field named statusName did not replace it.
+      const row = await deliveredRow(columnsKey, id);
+      assert.equal(row.Campaign, 'Spring sale ', "written under the column's spelling, cut to its 12 characters");
+      assert.equal(row.segment, 'VIP');
+      assert.ok(!Object.keys(row).some((k) => k.toLowerCase() === 'region'), 'no column, not sent: SFMC would have refused the row');
+      assert.match(String(row.to), /^\+?49151/, "the recipient, not callback data's To");
+      assert.equal((JSON.parse(String(row.callbackData)) as Json).Region, 'North', 'the callbackData column keeps every field');
+    });
+
+    test("the data extension's columns are read once (SOAP Retrieve), not for every batch", async () => {
+      for (let wave = 0; wave < 3; wave++) {
+        const id = await sendWithCallbackData(columnsTenant, { Campaign: `wave ${wave}` });
+        assert.equal((await deliveredRow(columnsKey, id)).Campaign, `wave ${wave}`);
+      }
+      assert.equal(soapCalls() - soapCallsBefore, 1, 'one DataExtensionField Retrieve for four batches');
+    });
+
+    test('columns that cannot be read: rows are written with the standard columns, a warning says why, and SFMC is not asked again at once', async () => {
+      const key = `SMS_Reports_Unread_${dialect}`;
+      await dataExtensionWithColumns(key, custom);
+      const other = await addTenant(sandbox, { name: 'SOAP down BU', dataExtensions: { smsDeliveryReports: key } });
+      sandbox.sfmc.setFaults({ soapDown: true });
+      const before = soapCalls();
       try {
-        const demoBody = fillExample(template, { contactKey: uniquePrefix('cb'), phone: `+49151${50_000_000 + phones++}` }) as { inArguments: Record<string, unknown>[] };
-        demoBody.inArguments.push({ 'callbackData.Campaign': 'Spring sale' });
-        await sendThroughSandbox(sandbox, tenant.signer, JSON.stringify(demoBody), [{}]);
-        const problem = await eventually(async () => {
-          const described = (await (await admin('GET', `/tenants/${tenant.id}`)).json()) as Json;
-          return (described.writebackProblems as Json[]).find((p) => p.state === 'failed' && /Campaign/.test(p.lastError));
-        }, 'the failed row with its reason', 30_000);
-        assert.equal(problem.reportType, 'smsDelivery');
-        const line = logLines().find((l) => l.tenantId === tenant.id && l.level === 50 && /Campaign/.test(String(l.reason)));
-        assert.match(line?.msg ?? '', /SFMC refused a report row/, 'the unknown column in the logs');
+        const first = await sendWithCallbackData(other, { Campaign: 'Spring sale' });
+        const row = await deliveredRow(key, first);
+        assert.equal(row.Campaign ?? null, null, 'the standard columns only');
+        assert.equal((JSON.parse(String(row.callbackData)) as Json).Campaign, 'Spring sale', 'kept in the callbackData column');
+        const line = logLines().find((l) => l.tenantId === other.id && l.dataExtension === key);
+        assert.equal(line?.level, 40, 'a warning');
+        assert.match(String(line?.reason), /SOAP Retrieve answered HTTP 503/);
+        const second = await sendWithCallbackData(other, { Campaign: 'Summer sale' });
+        assert.equal((await deliveredRow(key, second)).Campaign ?? null, null);
+        assert.equal(soapCalls() - before, 1, 'the failed lookup is not repeated for the next batch');
       } finally {
-        await admin('PATCH', `/tenants/${tenant.id}/reports`, { callbackDataColumns: {} });
+        sandbox.sfmc.setFaults({ soapDown: false });
       }
     });
   });

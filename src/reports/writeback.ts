@@ -11,6 +11,7 @@ import { reportSettings } from '../tenants/report-settings.ts';
 import type { Tenant } from '../tenants/tenant.ts';
 import type { TenantDirectory } from '../tenants/tenant-directory.ts';
 import { PollingLoop } from '../workers/polling-loop.ts';
+import { type ColumnsByName, DataExtensionColumns } from './data-extension-columns.ts';
 import { postNotification } from './external-notification.ts';
 import { type DataExtensionRow, type ReportType, reportType } from './report-types.ts';
 
@@ -41,9 +42,11 @@ export interface WritebackOptions {
 export class WritebackWorker {
   readonly #o: Required<WritebackOptions>;
   readonly #loop: PollingLoop;
+  readonly #columns: DataExtensionColumns;
 
   constructor(options: WritebackOptions) {
     this.#o = { idleMs: 500, claimLimit: 10_000, leaseMs: 120_000, maxRowsPerCall: 5_000, allowPrivateUrls: false, ...options };
+    this.#columns = new DataExtensionColumns(this.#o.sfmc, this.#o.log);
     this.#loop = new PollingLoop('write-back', this.#o.idleMs, () => this.#round(), this.#o.log);
   }
 
@@ -82,11 +85,14 @@ export class WritebackWorker {
     }
     const type = reportType(typeId);
     const sink = type.sink ? reportSettings(tenant.settings)[type.sink] : undefined;
+    const external = sink?.mode === 'external' ? sink.url : undefined;
     const key = tenant.settings.dataExtensions[type.dataExtension.id] ?? type.dataExtension.defaultKey;
+    // External rows have the standard columns only: there is no data extension to ask.
+    const columns = external === undefined ? await this.#columns.of(tenant, key) : new Map();
     for (let i = 0; i < entries.length; i += this.#o.maxRowsPerCall) {
       const chunk = entries.slice(i, i + this.#o.maxRowsPerCall);
-      const rows = (await type.loadRows(this.#o.store.db, tenantId, [...new Set(chunk.map((e) => e.message_id))])).map((row) => this.#shape(tenant, type, row));
-      if (sink?.mode === 'external') await this.#notify(tenantId, sink.url, chunk, rows);
+      const rows = (await type.loadRows(this.#o.store.db, tenantId, [...new Set(chunk.map((e) => e.message_id))])).map((row) => shape(type, columns, row));
+      if (external !== undefined) await this.#notify(tenantId, external, chunk, rows);
       else await this.#upsert(tenant, key, chunk, rows);
     }
   }
@@ -120,20 +126,6 @@ export class WritebackWorker {
     }
     this.#o.log.warn({ tenantId, rows: rows.length, reason: outcome.reason }, 'report notification will be retried');
     await this.#retryLater(chunk, outcome.reason, outcome.retryAfterMs);
-  }
-
-  /**
-   * Fits a row to its data extension: text cut to the column's length (SFMC refuses a whole row
-   * whose text is too long), and the custom callback data fields the tenant's data extension has
-   * columns for written into them (the guide's "values from callback data").
-   */
-  #shape(tenant: Tenant, type: ReportType, row: DataExtensionRow): DataExtensionRow {
-    const columns = reportSettings(tenant.settings).callbackDataColumns[type.dataExtension.id] ?? [];
-    if (columns.length > 0 && typeof row.callbackData === 'string') {
-      const values = parseCallbackData(row.callbackData);
-      for (const column of columns) if (column in values) row[column] = values[column]!;
-    }
-    return fitToFields(row, type.dataExtension.fields);
   }
 
   /**
@@ -179,11 +171,37 @@ export class WritebackWorker {
   }
 }
 
+/**
+ * Fits a row to its data extension: the custom callback data fields the data extension has
+ * columns for written into them (the guide's "values from callback data"), then text cut to each
+ * column's length (SFMC refuses a whole row whose text is too long).
+ */
+function shape(type: ReportType, columns: ColumnsByName, row: DataExtensionRow): DataExtensionRow {
+  const unpacked = typeof row.callbackData === 'string' ? columnsFromCallbackData(type, columns, row.callbackData) : [];
+  for (const { column, value } of unpacked) row[column.name] = value;
+  return fitToFields(row, [...type.dataExtension.fields, ...unpacked.map((u) => u.column)]);
+}
+
+/**
+ * The callback data fields whose name is a column of the data extension (any case; written under
+ * the column's own spelling). A field without a column is left out: SFMC would refuse the whole
+ * row. The report's own columns are never taken from callback data (a custom `To` is not the
+ * recipient); the raw callbackData column keeps every field anyway.
+ */
+function columnsFromCallbackData(type: ReportType, columns: ColumnsByName, callbackData: string): { column: DataExtensionField; value: string }[] {
+  if (columns.size === 0) return [];
+  const standard = new Set(type.dataExtension.fields.map((f) => f.name.toLowerCase()));
+  return Object.entries(parseCallbackData(callbackData)).flatMap(([name, value]) => {
+    const column = columns.get(name.toLowerCase());
+    return column && !standard.has(column.name.toLowerCase()) && typeof value === 'string' ? [{ column, value }] : [];
+  });
+}
+
 /** Callback data is the JSON object the Message activity built; anything else has no fields. */
-function parseCallbackData(text: string): Record<string, string> {
+function parseCallbackData(text: string): Record<string, unknown> {
   try {
     const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, string>) : {};
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
   } catch {
     return {};
   }

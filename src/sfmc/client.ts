@@ -3,6 +3,9 @@ import { parseJson } from '../http/parse-json.ts';
 import { retryAfterMs } from '../http/retry.ts';
 import type { Tenant } from '../tenants/tenant.ts';
 import { outboundAgent, outboundUrlProblem, privateOutboundAllowed } from '../security/outbound-url.ts';
+import type { DataExtensionField } from './data-extension.ts';
+import type { SfmcToken } from './oauth.ts';
+import { retrieveFields, SoapError } from './soap.ts';
 
 export type SfmcOutcome<T> =
   | { kind: 'ok'; value: T }
@@ -27,9 +30,7 @@ interface AsyncResultsBody {
   items?: { errorCode?: string; message?: string }[];
 }
 
-interface CachedToken {
-  accessToken: string;
-  restBaseUrl: string;
+interface CachedToken extends SfmcToken {
   /** Refresh a minute early so a token never expires in flight. */
   refreshAt: number;
 }
@@ -37,7 +38,7 @@ interface CachedToken {
 const agent = outboundAgent({ connections: 8, headersTimeout: 30_000, bodyTimeout: 30_000, connect: { timeout: 10_000 } });
 
 /**
- * SFMC REST calls on behalf of tenants: one client_credentials token per tenant and business
+ * SFMC REST calls (and the SOAP field lookup the write-back needs) on behalf of tenants: one client_credentials token per tenant and business
  * unit (account_id = MID), cached until shortly before it expires and fetched again once on a 401.
  */
 export class SfmcClient {
@@ -84,6 +85,21 @@ export class SfmcClient {
         ),
       };
     });
+  }
+
+  /**
+   * The fields of a data extension (SOAP Retrieve of DataExtensionField), with the tenant's cached
+   * token. Any failure (SFMC down, a fault, no permission) is worth asking again later.
+   */
+  async dataExtensionFields(tenant: Tenant, dataExtensionKey: string): Promise<SfmcOutcome<DataExtensionField[]>> {
+    const token = await this.#token(tenant);
+    if (token.kind !== 'ok') return token;
+    try {
+      return { kind: 'ok', value: await retrieveFields(token.value, dataExtensionKey) };
+    } catch (error) {
+      if (!(error instanceof SoapError)) throw error;
+      return { kind: 'retry', reason: error.message, retryAfterMs: undefined };
+    }
   }
 
   /**
@@ -183,17 +199,24 @@ async function fetchToken(tenant: Tenant): Promise<SfmcOutcome<CachedToken>> {
     return { kind: 'retry', reason: `token request failed: ${(error as Error).message}`, retryAfterMs: undefined };
   }
   const body = parseJson(await response.body.text().catch(() => '')) as Record<string, unknown> | undefined;
-  if (response.statusCode !== 200 || typeof body?.access_token !== 'string' || typeof body.rest_instance_url !== 'string') {
+  if (response.statusCode !== 200 || typeof body?.access_token !== 'string' || typeof body.rest_instance_url !== 'string' || typeof body.soap_instance_url !== 'string') {
     const reason = `token request answered HTTP ${response.statusCode} ${typeof body?.error === 'string' ? body.error : ''}`.trim();
     return { kind: 'retry', reason, retryAfterMs: retryAfterMs(response.headers['retry-after']) };
   }
-  // The REST origin comes from the auth server's answer: held to the rule of the URL the user gave.
-  const restProblem = outboundUrlProblem(body.rest_instance_url, privateOutboundAllowed());
-  if (restProblem) return { kind: 'failed', reason: `token answer's rest_instance_url ${restProblem}` };
+  // The REST and SOAP origins come from the auth server's answer: held to the rule of the URL the user gave.
+  for (const name of ['rest_instance_url', 'soap_instance_url'] as const) {
+    const problem = outboundUrlProblem(body[name] as string, privateOutboundAllowed());
+    if (problem) return { kind: 'failed', reason: `token answer's ${name} ${problem}` };
+  }
   const expiresIn = typeof body.expires_in === 'number' ? body.expires_in : 1080;
   return {
     kind: 'ok',
-    value: { accessToken: body.access_token, restBaseUrl: withSlash(body.rest_instance_url), refreshAt: Date.now() + Math.max(0, expiresIn - 60) * 1000 },
+    value: {
+      accessToken: body.access_token,
+      restBaseUrl: withSlash(body.rest_instance_url),
+      soapBaseUrl: withSlash(body.soap_instance_url),
+      refreshAt: Date.now() + Math.max(0, expiresIn - 60) * 1000,
+    },
   };
 }
 

@@ -27,7 +27,7 @@ export function webhookUrls(
  * SFMC and point Infobip at it. No secret but the webhook URLs, which the operator needs.
  */
 export function describeTenant(publicUrl: string, tenant: Tenant, writebackProblems: WritebackProblem[] = []) {
-  const { sms, omni, replyWindowHours, optOutKeywords, callbackDataColumns } = reportSettings(tenant.settings);
+  const { sms, omni, replyWindowHours, optOutKeywords } = reportSettings(tenant.settings);
   return {
     id: tenant.id,
     name: tenant.name,
@@ -45,7 +45,6 @@ export function describeTenant(publicUrl: string, tenant: Tenant, writebackProbl
       omni,
       replyWindowHours,
       optOutKeywords,
-      callbackDataColumns,
       // The type only: the credentials are secrets.
       webhookSecurity: tenant.secrets.webhookSecurity?.type ?? null,
     },

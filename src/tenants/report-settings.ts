@@ -23,11 +23,6 @@ export const ReportSettings = Type.Object(
     replyWindowHours: Type.Integer({ minimum: 1, maximum: 24 * 90 }),
     /** Opt-out keywords by language; a reply that is one of them (any case) suppresses the number. */
     optOutKeywords: Type.Record(Type.String({ pattern: '^[a-z]{2,3}$' }), Keywords),
-    /**
-     * Custom callback data fields ("values from callback data") the tenant's data extensions have
-     * columns for, by data extension id: those fields are written into their own columns.
-     */
-    callbackDataColumns: Type.Record(Type.String(), Type.Array(Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_]{0,63}$' }), { maxItems: 100 })),
   },
   { additionalProperties: false },
 );
@@ -49,7 +44,6 @@ export const DEFAULT_REPORT_SETTINGS: ReportSettings = {
   omni: { mode: 'native' },
   replyWindowHours: 72,
   optOutKeywords: DEFAULT_OPT_OUT_KEYWORDS,
-  callbackDataColumns: {},
 };
 
 export function reportSettings(settings: { reports?: ReportSettings | undefined }): ReportSettings {
@@ -63,7 +57,6 @@ export const UpdateReportSettingsBody = Type.Object(
     omni: Type.Optional(Sink),
     replyWindowHours: Type.Optional(ReportSettings.properties.replyWindowHours),
     optOutKeywords: Type.Optional(ReportSettings.properties.optOutKeywords),
-    callbackDataColumns: Type.Optional(ReportSettings.properties.callbackDataColumns),
     webhookSecurity: Type.Optional(Type.Union([WebhookSecurity, Type.Null()])),
   },
   { additionalProperties: false },

@@ -1,5 +1,4 @@
 import type { Kysely } from 'kysely';
-import { reportDataExtensions } from '../reports/data-extensions.ts';
 import { outboundUrlProblem } from '../security/outbound-url.ts';
 import type { Database } from '../store/schema.ts';
 import { updateTenantSettings } from '../store/sql/updateTenantSettings.ts';
@@ -26,9 +25,6 @@ export async function updateReportSettings(
     const problem = outboundUrlProblem(sink.url, allowPrivateUrls);
     if (problem) return { ok: false, field: `${family}.url`, problem };
   }
-  const known = new Set(reportDataExtensions.map((d) => d.id));
-  const unknown = Object.keys(body.callbackDataColumns ?? {}).find((id) => !known.has(id));
-  if (unknown) return { ok: false, field: `callbackDataColumns.${unknown}`, problem: `is not a report data extension; use one of ${[...known].join(', ')}` };
 
   const { webhookSecurity, ...changes } = body;
   const settings: TenantSettings = { ...tenant.settings, reports: { ...reportSettings(tenant.settings), ...changes } };

@@ -1,4 +1,4 @@
-// Injected failures for the auth and REST hosts, so retry, back-off and token-refresh code in the
+// Injected failures for the auth, REST and SOAP hosts, so retry, back-off and token-refresh code in the
 // connector can be exercised on demand. Bodies and headers follow sfmc.md §3.7.
 import type { FastifyReply } from 'fastify';
 import type { SfmcFaults } from './types.ts';
@@ -11,6 +11,7 @@ export const NO_FAULTS: SfmcFaults = {
   rate5xx: 0,
   expireTokensNow: false,
   down: false,
+  soapDown: false,
 };
 
 export class FaultError extends Error {}
@@ -35,7 +36,7 @@ function checkFaults(f: Partial<SfmcFaults>): void {
     const v = f[k];
     if (v !== undefined && (typeof v !== 'number' || !(v >= 0))) throw new FaultError(`${k} must be a number >= 0`);
   }
-  for (const k of ['down', 'expireTokensNow'] as const) {
+  for (const k of ['down', 'soapDown', 'expireTokensNow'] as const) {
     if (f[k] !== undefined && typeof f[k] !== 'boolean') throw new FaultError(`${k} must be a boolean`);
   }
 }
@@ -57,10 +58,10 @@ export class FaultState {
     if (expireTokensNow) this.expireAllTokens();
   }
 
-  /** Sends a fault response when one applies; returns true if it did. */
-  async intercept(reply: FastifyReply): Promise<boolean> {
+  /** Sends a fault response when one applies to the host; returns true if it did. */
+  async intercept(reply: FastifyReply, host: 'auth' | 'rest' | 'soap'): Promise<boolean> {
     const f = this.current;
-    if (f.down) {
+    if (f.down || (f.soapDown && host === 'soap')) {
       reply.code(503).type('text/html').send(DOWN_PAGE);
       return true;
     }

@@ -89,7 +89,7 @@ export async function startSfmcSimulator(opts: SfmcSimulatorOptions): Promise<Sf
     const host = hostOf(req.url);
     if (!host) return;
     stats.call(routeId(req));
-    if (await ctx.faults.intercept(reply)) return reply;
+    if (await ctx.faults.intercept(reply, host)) return reply;
     if (host === 'rest' && !authenticate(req, tokens)) return reply.code(401).send(notAuthorized());
   });
   app.addHook('onResponse', async (req, reply) => {

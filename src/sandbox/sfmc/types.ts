@@ -43,8 +43,10 @@ export interface SfmcFaults {
   rate5xx: number;
   /** One-shot: invalidates every token issued so far, then resets itself. */
   expireTokensNow: boolean;
-  /** Every auth/REST call fails with 503 until cleared. */
+  /** Every auth/REST/SOAP call fails with 503 until cleared. */
   down: boolean;
+  /** The SOAP host alone fails with 503 until cleared: SFMC serves SOAP and REST from different hosts. */
+  soapDown: boolean;
 }
 
 export interface SfmcStats {
