@@ -9,6 +9,11 @@ import { loadInfobipSpec, responseBodyValidator, responseExample } from '../src/
 import { startSfmcSimulator, type SfmcSimulator } from '../src/sandbox/sfmc/simulator.ts';
 import { verifyClientCredentials, userFromAuthorizationCode, authorizeUrl } from '../src/sfmc/oauth.ts';
 import { addFields, createDataExtension, retrieveDataExtensions, retrieveFields, soapRequest } from '../src/sfmc/soap.ts';
+import { allowPrivateOutbound } from '../src/security/outbound-url.ts';
+
+// The SOAP client's agent refuses private addresses at connect time; the simulators listen on
+// loopback, which an operator allows with MC_RELAY_ALLOW_PRIVATE_URLS, as the sandbox does.
+allowPrivateOutbound(true);
 
 const MID = '510000001';
 const REDIRECT = 'https://relay.example.com/t/abc/app/oauth/callback';

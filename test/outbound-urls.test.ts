@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { sendToInfobip } from '../src/infobip/send.ts';
 import { postNotification } from '../src/reports/external-notification.ts';
 import { SfmcClient } from '../src/sfmc/client.ts';
+import { retrieveDataExtensions } from '../src/sfmc/soap.ts';
 import { UserTokenVerifier } from '../src/sfmc/user-token.ts';
 import type { Tenant } from '../src/tenants/tenant.ts';
 import { type RunningConnector, startConnector } from './helpers/connector.ts';
@@ -124,6 +125,8 @@ describe('outbound URLs given by users (MC_RELAY_ALLOW_PRIVATE_URLS unset)', () 
       assert.match((written as { reason: string }).reason, /resolves to/);
 
       assert.equal(await new UserTokenVerifier().belongsTo(sfmcTenant, 'a-user-token'), false);
+      // SOAP goes to the SOAP Origin a user typed, or to the soap_instance_url SFMC answered.
+      await assert.rejects(retrieveDataExtensions({ accessToken: 't', restBaseUrl: `${viaName}/`, soapBaseUrl: `${viaName}/` }), /resolves to .*loopback/);
       assert.equal(target.hits(), 0, 'no request reached the loopback server');
     } finally {
       await target.close();

@@ -1,7 +1,8 @@
 // SFMC's SOAP API, for what REST does not document: creating data extensions and reading their
 // fields (sfmc.md §3.4–3.5, specs/sfmc/docs/soap-*.md). `POST {soap_instance_url}Service.asmx`,
 // `SOAPAction: Create|Retrieve|Update`, the access token in the `fueloauth` header.
-import { Agent, request } from 'undici';
+import { request } from 'undici';
+import { outboundAgent } from '../security/outbound-url.ts';
 import type { DataExtensionDefinition, DataExtensionField, DataExtensionFieldType, Sendable } from './data-extension.ts';
 import type { SfmcToken } from './oauth.ts';
 import { child, childText, childrenNamed, element, escapeXml, parseXml, path, type XmlElement } from './xml.ts';
@@ -9,7 +10,7 @@ import { child, childText, childrenNamed, element, escapeXml, parseXml, path, ty
 export const PARTNER_API_NS = 'http://exacttarget.com/wsdl/partnerAPI';
 export type SoapAction = 'Create' | 'Retrieve' | 'Update';
 
-const agent = new Agent({ connections: 4, headersTimeout: 30_000, bodyTimeout: 30_000, connect: { timeout: 10_000 } });
+const agent = outboundAgent({ connections: 4, headersTimeout: 30_000, bodyTimeout: 30_000, connect: { timeout: 10_000 } });
 
 export class SoapError extends Error {}
 
