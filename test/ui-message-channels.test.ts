@@ -236,6 +236,10 @@ describe('Message activity UI, each channel, in Chromium', () => {
     };
     const fieldsOf = (frame: Frame) => frame.locator('#channel-form [data-field]').evaluateAll((ns) => ns.map((n) => n.getAttribute('data-field')));
 
+    // Step 1 lists the channels in the order of the guide's per-channel sections.
+    const step1 = await openActivity(page, sandbox.info.journeyBuilderUrl, 'activity=message');
+    assert.deepEqual(await step1.locator('input[name="channel"]').evaluateAll((is) => is.map((i) => (i as HTMLInputElement).value)), ['sms', 'lms', 'mms', 'rcs', 'viber', 'whatsapp', 'kakao-chingu', 'kakao-alim', 'zalo']);
+
     let frame = await form('sms');
     assert.deepEqual(await optionsOf(frame, 'language'), ['TR', 'ES', 'PT', 'AUTODETECT']);
     assert.deepEqual(await optionsOf(frame, 'turkeyIys.recipientType'), ['TACIR', 'BIREYSEL']);
