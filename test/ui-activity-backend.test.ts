@@ -47,6 +47,10 @@ for (const dialect of testDialects) {
       const counters = await get(`${origin}/ui/shared/counters.js`);
       assert.match(counters.contentType, /^text\/javascript/);
       assert.doesNotMatch(counters.text, /node:|require\(/);
+      const modes = await get(`${origin}/ui/shared/report-modes.js`);
+      assert.match(modes.contentType, /^text\/javascript/);
+      assert.match(modes.text, /^export const reportModes = \[\{"id":"delivery","label":"Delivery report",/);
+      assert.doesNotMatch(modes.text, /lookup/, 'data only');
       assert.equal((await get(`${origin}/ui/shared/config.js`)).status, 404);
     });
 
