@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Sandbox } from '../src/sandbox/sandbox.ts';
 import { testDialects } from './helpers/databases.ts';
-import { addTenant } from './helpers/flow.ts';
+import { addTenant, configureAccountChannels } from './helpers/flow.ts';
 import { get, postJson } from './helpers/http.ts';
 import { startTestSandbox } from './helpers/sandbox.ts';
 
@@ -47,6 +47,10 @@ for (const dialect of testDialects) {
       const counters = await get(`${origin}/ui/shared/counters.js`);
       assert.match(counters.contentType, /^text\/javascript/);
       assert.doesNotMatch(counters.text, /node:|require\(/);
+      const modes = await get(`${origin}/ui/shared/report-modes.js`);
+      assert.match(modes.contentType, /^text\/javascript/);
+      assert.match(modes.text, /^export const reportModes = \[\{"id":"delivery","label":"Delivery report",/);
+      assert.doesNotMatch(modes.text, /lookup/, 'data only');
       assert.equal((await get(`${origin}/ui/shared/config.js`)).status, 404);
     });
 
@@ -82,6 +86,13 @@ for (const dialect of testDialects) {
       assert.equal(context.json!.accounts[0].isDefault, true);
       assert.ok(!context.text.includes(sandbox.info.infobip.apiKey), 'no API key');
       assert.ok(!context.text.includes(sandbox.info.jwtSecret), 'no JWT secret');
+
+      // Each account's sender names from the Configuration app, by sender kind, and each channel's kind.
+      assert.deepEqual(context.json!.accounts[0].senders, {});
+      await configureAccountChannels(sandbox, context.json!.accounts[0].id, { customDomains: [], senders: { sms: ['AcmeBank', 'AcmeAlerts'], kakao: ['acme-kakao'] } });
+      const configured = (await get(`${api}context`, bearer())).json!;
+      assert.deepEqual(configured.accounts[0].senders, { sms: ['AcmeBank', 'AcmeAlerts'], kakao: ['acme-kakao'] });
+      assert.deepEqual(Object.fromEntries(configured.channels.map((c: any) => [c.id, c.senderKind])), { sms: 'sms', lms: 'sms', mms: 'sms', rcs: 'rcs', viber: 'viber', whatsapp: 'whatsapp', 'kakao-chingu': 'kakao', 'kakao-alim': 'kakao', zalo: 'zalo' });
 
       // A tenant with only an SMS sender is offered the SMS family only.
       const smsOnly = await addTenant(sandbox, { name: 'SMS only' });

@@ -9,8 +9,7 @@ import type { Frame, Page } from 'playwright-core';
 import type { Sandbox } from '../src/sandbox/sandbox.ts';
 import { addItem, clickNext, executeSaved, fillField, launchBrowser, openActivity, savedActivities, screenshotModal, tick } from './helpers/browser.ts';
 import { eventually } from './helpers/eventually.ts';
-import { postJson } from './helpers/http.ts';
-import { demoTenant, reportsActivity, type TestTenant } from './helpers/flow.ts';
+import { configureAccountChannels, demoTenant, reportsActivity, type TestTenant } from './helpers/flow.ts';
 import { startTestSandbox } from './helpers/sandbox.ts';
 
 interface Scenario {
@@ -190,19 +189,6 @@ const scenarios: Scenario[] = [
   },
 ];
 
-/** Adds a custom domain to the Infobip account as the Configuration app's channel step does. */
-async function addCustomDomain(sandbox: Sandbox, accountId: string, domain: string): Promise<void> {
-  const { configAppUrl, sfmc } = sandbox.info;
-  const signIn = await postJson(`${configAppUrl}api/session`, { mid: sfmc.accountId, clientId: sfmc.clientId, clientSecret: sfmc.clientSecret, soapOrigin: sfmc.soapBaseUrl, authOrigin: sfmc.authBaseUrl });
-  assert.equal(signIn.status, 200, signIn.text);
-  const saved = await fetch(`${configAppUrl}api/accounts/${accountId}/channels`, {
-    method: 'PUT',
-    headers: { authorization: `Bearer ${signIn.json!.session.token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ customDomains: [domain], senders: {} }),
-  });
-  assert.equal(saved.status, 200, await saved.text());
-}
-
 const flat = (inArguments: Record<string, unknown>[]) => Object.fromEntries(inArguments.flatMap((e) => Object.entries(e)));
 
 describe('Message activity UI, each channel, in Chromium', () => {
@@ -215,7 +201,7 @@ describe('Message activity UI, each channel, in Chromium', () => {
   before(async () => {
     sandbox = await startTestSandbox('sqlite', { outcomes: { delivered: 1, undeliverable: 0, expired: 0, rejected: 0 } });
     tenant = await demoTenant(sandbox);
-    await addCustomDomain(sandbox, tenant.accountId, 'go.example.com');
+    await configureAccountChannels(sandbox, tenant.accountId, { customDomains: ['go.example.com'], senders: {} });
     browser = await launchBrowser();
     page = await browser.context.newPage();
     page.on('pageerror', (e) => pageErrors.push(e.message));
@@ -235,6 +221,10 @@ describe('Message activity UI, each channel, in Chromium', () => {
       return frame;
     };
     const fieldsOf = (frame: Frame) => frame.locator('#channel-form [data-field]').evaluateAll((ns) => ns.map((n) => n.getAttribute('data-field')));
+
+    // Step 1 lists the channels in the order of the guide's per-channel sections.
+    const step1 = await openActivity(page, sandbox.info.journeyBuilderUrl, 'activity=message');
+    assert.deepEqual(await step1.locator('input[name="channel"]').evaluateAll((is) => is.map((i) => (i as HTMLInputElement).value)), ['sms', 'lms', 'mms', 'rcs', 'viber', 'whatsapp', 'kakao-chingu', 'kakao-alim', 'zalo']);
 
     let frame = await form('sms');
     assert.deepEqual(await optionsOf(frame, 'language'), ['TR', 'ES', 'PT', 'AUTODETECT']);

@@ -1,12 +1,14 @@
 // The Message activity UI and its journey: the recipient's phone fields in the marketer's order
 // (the first populated one is used), a copied journey's stale entry-source bindings detected and
-// re-bound, and a test send to a typed number through the real pipeline.
+// re-bound, a test send to a typed number through the real pipeline, and the sender names of the
+// Configuration app offered per account and channel.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
 import type { Sandbox } from '../src/sandbox/sandbox.ts';
-import { clickNext, executeSaved, fillField, launchBrowser, openActivity, savedActivities, tick } from './helpers/browser.ts';
+import { clickBack, clickNext, executeSaved, fillField, launchBrowser, openActivity, savedActivities, tick } from './helpers/browser.ts';
 import { eventually } from './helpers/eventually.ts';
+import { configureAccountChannels } from './helpers/flow.ts';
 import { startTestSandbox } from './helpers/sandbox.ts';
 
 const OLD_EVENT = 'DEAudience-2f6c1a0e-54b1-4c1e-9d27-5a1b7e0c9d11';
@@ -152,5 +154,61 @@ describe('Message activity UI in its journey, in Chromium', () => {
     const sent = sandbox.infobip.sentMessages().get(messageId)!;
     assert.equal(sent.destination, '4915110000055');
     assert.equal(sent.text, 'Hi [FirstName], order A-1001');
+  });
+  // Last: it changes the default account's sender names, hence the tenant's default senders.
+  test("the chosen account's sender names from the Configuration app are offered for the channel; the picked one is sent", async () => {
+    const { adminUrl, adminToken, tenantId, infobip } = sandbox.info;
+    const added = await fetch(`${adminUrl}/tenants/${tenantId}/infobip-accounts`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Korea', baseUrl: infobip.baseUrl, apiKey: infobip.apiKey }),
+    });
+    assert.equal(added.status, 201);
+    const [main, korea] = ((await added.json()) as { infobipAccounts: { id: string }[] }).infobipAccounts;
+    await configureAccountChannels(sandbox, main!.id, { customDomains: [], senders: { sms: ['AcmeBank', 'AcmeAlerts'], viber: ['Acme Viber'] } });
+    await configureAccountChannels(sandbox, korea!.id, { customDomains: [], senders: { sms: ['AcmeKR'] } });
+    const offered = (frame: Frame) => frame.locator('#sender-names option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value).filter(Boolean));
+    const sender = (frame: Frame) => frame.locator('#sender');
+
+    const frame = await smsForm();
+    assert.deepEqual(await offered(frame), ['AcmeBank', 'AcmeAlerts']);
+    // Another account: its own names.
+    await clickBack(page);
+    await frame.selectOption('#account', korea!.id);
+    await clickNext(page);
+    await frame.waitForSelector('#step-message:not([hidden])');
+    assert.deepEqual(await offered(frame), ['AcmeKR']);
+    await clickBack(page);
+    await frame.selectOption('#account', main!.id);
+    await clickNext(page);
+    await frame.waitForSelector('#step-message:not([hidden])');
+    assert.deepEqual(await offered(frame), ['AcmeBank', 'AcmeAlerts']);
+
+    // Not the default (the first name): the picked one must reach Infobip.
+    await frame.selectOption('#sender-names', 'AcmeAlerts');
+    assert.equal(await sender(frame).inputValue(), 'AcmeAlerts');
+    await fillField(frame, 'text', 'Your statement is ready.');
+    const saved = await done();
+    assert.equal(flat(saved).sender, 'AcmeAlerts');
+    const answer = await executeSaved(sandbox.info.journeyBuilderUrl, saved.key, { ContactKey: 'sn-1', FirstName: 'Ada', MobilePhone: '+4915110000088', HomePhone: '', OrderNumber: 'A-8' });
+    assert.equal(answer.body.messageStatus, 'Success: Message pending');
+    const sent = await eventually(() => sandbox.infobip.sentMessages().get(answer.body.messageId), 'the message at Infobip');
+    assert.equal(sent.sender, 'AcmeAlerts');
+
+    const reopened = await openActivity(page, sandbox.info.journeyBuilderUrl, `key=${saved.key}`);
+    await clickNext(page);
+    await reopened.waitForSelector('#step-message:not([hidden])');
+    assert.equal(await sender(reopened).inputValue(), 'AcmeAlerts');
+    assert.equal(await reopened.inputValue('#sender-names'), 'AcmeAlerts');
+    // A typed sender still goes; the picker then shows its prompt.
+    await sender(reopened).fill('OtherName');
+    assert.equal(await reopened.inputValue('#sender-names'), '');
+
+    // Viber offers the account's Viber names.
+    const viber = await openActivity(page, sandbox.info.journeyBuilderUrl, 'activity=message');
+    await viber.click('label[for="channel-viber"]');
+    await clickNext(page);
+    await viber.waitForSelector('#step-message:not([hidden])');
+    assert.deepEqual(await offered(viber), ['Acme Viber']);
   });
 });

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
+import { reportModes } from '../src/journey/report-modes.ts';
 import type { Sandbox } from '../src/sandbox/sandbox.ts';
 import { clickNext, executeSaved, fillField, launchBrowser, openActivity, savedActivities, screenshotModal } from './helpers/browser.ts';
 import { eventually } from './helpers/eventually.ts';
@@ -51,6 +52,8 @@ describe('Reports activity UI, in Chromium', () => {
     await frame.selectOption('#message-activity', messageKey);
     assert.equal(await frame.textContent('#binding'), `{{Interaction.${messageKey}.messageId}}`);
     assert.deepEqual(await frame.locator('#report-types input[name="reportType"]').evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value)), ['delivery', 'url', 'reply']);
+    // Offered from the server's one list of report modes, with its labels.
+    assert.deepEqual(await frame.locator('#report-types .slds-radio__label').allTextContents(), reportModes.map((m) => m.label));
     await frame.click('label[for="type-delivery"]');
     if (process.env.MC_RELAY_UPDATE_SCREENSHOTS === '1') await screenshotModal(page, frame, 'docs/screenshots/reports.png');
     await clickNext(page);

@@ -9,8 +9,11 @@ import { viber } from './viber.ts';
 import { whatsapp } from './whatsapp.ts';
 import { zalo } from './zalo.ts';
 
-/** The one list of channels. Adding a channel is adding its module here. */
-const channels: readonly Channel[] = [sms, whatsapp, kakaoAlim, kakaoChingu, zalo, lms, mms, rcs, viber];
+/**
+ * The one list of channels. Adding a channel is adding its module here. The order is the user
+ * guide's (its per-channel sections): the Message activity's step 1 lists them in this order.
+ */
+const channels: readonly Channel[] = [sms, lms, mms, rcs, viber, whatsapp, kakaoChingu, kakaoAlim, zalo];
 
 const normalise = (name: string) => name.toLowerCase().replace(/[\s_-]/g, '');
 const byName = new Map<string, Channel>();

@@ -5,10 +5,14 @@ import type { Database } from '../store/schema.ts';
 
 /**
  * The Reports activity's report types (its `reportType` inArgument): which fields each answers
- * and where the answer comes from. Adding a mode is adding an entry here.
+ * and where the answer comes from. Adding a mode is adding an entry here: the Reports UI offers
+ * these, in this order (served to the browser by web/browser-modules.ts).
  */
 export interface ReportMode {
   id: string;
+  /** What the Reports UI calls it, and its help line there. */
+  label: string;
+  help: string;
   /** Other values accepted in `reportType`. */
   aliases: string[];
   outArguments: string[];
@@ -18,18 +22,24 @@ export interface ReportMode {
 export const reportModes: readonly ReportMode[] = [
   {
     id: 'delivery',
+    label: 'Delivery report',
+    help: 'Delivered, rejected or seen (statusName, statusGroupName, errorName, doneAt, sentAt, seenAt).',
     aliases: ['deliveryReports', 'omni', 'sms'],
     outArguments: ['statusName', 'statusGroupName', 'errorName', 'doneAt', 'sentAt', 'seenAt', 'plannedAt'],
     lookup: async (db, tenantId, messageId) => ({ ...(await lookupDeliveryReport(db, tenantId, messageId)) }),
   },
   {
     id: 'url',
+    label: 'URL tracking',
+    help: 'Whether a link in the message was clicked.',
     aliases: ['urlTracking', 'click', 'clicks'],
     outArguments: ['notificationType', 'url'],
     lookup: async (db, tenantId, messageId) => ({ ...(await lookupClick(db, tenantId, messageId)) }),
   },
   {
     id: 'reply',
+    label: 'Reply',
+    help: "The contact's reply (two-way channels).",
     aliases: ['replies', 'inbound', 'twoWay'],
     outArguments: ['replyText', 'replyType', 'receivedAt'],
     lookup: async (db, tenantId, messageId) => ({ ...(await lookupReply(db, tenantId, messageId)) }),

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { reportModes } from '../journey/report-modes.ts';
 
 /**
  * Server modules the activity UIs run in the browser too, so the UI counts and checks exactly as
@@ -11,14 +12,21 @@ const ENTRIES: Record<string, string> = {
   'counters.js': fileURLToPath(new URL('./shared/counters.ts', import.meta.url)),
 };
 
+/**
+ * Server lists the UIs offer, served as ES modules of JSON constants: the browser offers exactly
+ * what execute accepts, and adding an entry to the server's list is the only edit. (Their modules
+ * hold database lookups, so they are not bundled: only the data the page needs is written out.)
+ */
+const DATA: Record<string, () => Record<string, unknown>> = {
+  'report-modes.js': () => ({ reportModes: reportModes.map(({ id, label, help }) => ({ id, label, help })) }),
+};
+
 const built = new Map<string, Promise<string>>();
 
-export function browserModuleNames(): string[] {
-  return Object.keys(ENTRIES);
-}
-
-/** The bundled module's JavaScript, or undefined for a name that is not shared. */
+/** The module's JavaScript, or undefined for a name that is not shared. */
 export function browserModule(name: string): Promise<string> | undefined {
+  const data = DATA[name];
+  if (data) return Promise.resolve(dataModule(data()));
   const entry = ENTRIES[name];
   if (!entry) return undefined;
   let module = built.get(name);
@@ -31,4 +39,8 @@ export function browserModule(name: string): Promise<string> | undefined {
     built.set(name, module);
   }
   return module;
+}
+
+function dataModule(exports: Record<string, unknown>): string {
+  return Object.entries(exports).map(([name, value]) => `export const ${name} = ${JSON.stringify(value)};\n`).join('');
 }

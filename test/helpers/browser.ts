@@ -72,6 +72,11 @@ export async function clickNext(page: Page): Promise<void> {
   await page.click('#jb-next');
 }
 
+/** Clicks the stand-in's Back (Journey Builder's modal button). */
+export async function clickBack(page: Page): Promise<void> {
+  await page.click('#jb-back');
+}
+
 /** Opens a new or saved activity in the stand-in and answers its frame. */
 export async function openActivity(page: Page, journeyBuilderUrl: string, query: string): Promise<Frame> {
   await page.goto(`${journeyBuilderUrl}?${query}`);

@@ -7,7 +7,9 @@ import { ExecuteSigner, fillExample, loadExample, postExecute } from '../../src/
 import type { Sandbox } from '../../src/sandbox/sandbox.ts';
 import type { SimMessage } from '../../src/sandbox/infobip/simulator.ts';
 import type { Database, MessagesTable, ReportsTable, WritebackQueueTable } from '../../src/store/schema.ts';
+import type { AccountChannelSettings } from '../../src/tenants/tenant.ts';
 import { eventually } from './eventually.ts';
+import { postJson } from './http.ts';
 
 const smsTemplate = loadExample('sms');
 const reportsTemplate = loadExample('reports-delivery');
@@ -40,6 +42,19 @@ export async function demoTenant(sandbox: Sandbox): Promise<TestTenant> {
     accountId: described.infobipAccounts[0].id,
     dataExtensions: sandbox.info.dataExtensions,
   };
+}
+
+/** Saves an Infobip account's custom domains and sender names as the Configuration app's channel step does. */
+export async function configureAccountChannels(sandbox: Sandbox, accountId: string, channels: Omit<AccountChannelSettings, 'subscriptions'>): Promise<void> {
+  const { configAppUrl, sfmc } = sandbox.info;
+  const signIn = await postJson(`${configAppUrl}api/session`, { mid: sfmc.accountId, clientId: sfmc.clientId, clientSecret: sfmc.clientSecret, soapOrigin: sfmc.soapBaseUrl, authOrigin: sfmc.authBaseUrl });
+  assert.equal(signIn.status, 200, signIn.text);
+  const saved = await fetch(`${configAppUrl}api/accounts/${accountId}/channels`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${signIn.json!.session.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(channels),
+  });
+  assert.equal(saved.status, 200, await saved.text());
 }
 
 export interface ExtraTenantOptions {

@@ -12,6 +12,7 @@ import { lookupDeliveryReport } from '../../reports/report-lookup.ts';
 import { UserTokenVerifier } from '../../sfmc/user-token.ts';
 import { defaultAccount, type Tenant } from '../../tenants/tenant.ts';
 import { outboundAgent } from '../../security/outbound-url.ts';
+import { NO_CHANNELS } from '../config-app/tenant-config.ts';
 import { RateLimiter, tooManyAttempts } from '../../security/rate-limit.ts';
 import { browserModule } from '../../web/browser-modules.ts';
 import type { ServerContext } from '../context.ts';
@@ -176,8 +177,12 @@ export async function activityUiRoutes(app: FastifyInstance, ctx: ServerContext)
           // A channel is offered when the tenant can send on it: it has the channel's sender, or the channel needs none.
           channels: allChannels()
             .filter((c) => !c.senderRequired || tenant.settings.senders[c.senderKind] !== undefined)
-            .map((c) => ({ id: c.id, name: c.name, urlTracking: c.urlTracking, defaultSender: tenant.settings.senders[c.senderKind] ?? null })),
-          accounts: tenant.accounts.map((a) => ({ id: a.id, name: a.name, isDefault: a.id === defaultAccount(tenant)?.id, customDomains: tenant.settings.channels?.[a.id]?.customDomains ?? [] })),
+            .map((c) => ({ id: c.id, name: c.name, urlTracking: c.urlTracking, senderKind: c.senderKind, defaultSender: tenant.settings.senders[c.senderKind] ?? null })),
+          // Per account, what the Configuration app's channel step saved: custom domains and sender names by sender kind.
+          accounts: tenant.accounts.map((a) => {
+            const { customDomains, senders } = tenant.settings.channels?.[a.id] ?? NO_CHANNELS;
+            return { id: a.id, name: a.name, isDefault: a.id === defaultAccount(tenant)?.id, customDomains, senders };
+          }),
         };
       });
 

@@ -53,12 +53,34 @@ const formContext = {
   api,
   sender: () => $('sender').value.trim() || currentChannel()?.defaultSender || '',
   accountId: () => $('account').value,
-  customDomains: () => state.context.accounts.find((a) => a.id === $('account').value)?.customDomains ?? [],
+  customDomains: () => currentAccount()?.customDomains ?? [],
   onSenderChange: (listener) => state.senderListeners.push(listener),
   attachMergePicker: (input, label) => input.after(mergePicker(input, formContext, label)),
 };
 
 const currentChannel = () => state.context?.channels.find((c) => c.id === state.channel);
+const currentAccount = () => state.context?.accounts.find((a) => a.id === $('account').value);
+
+/**
+ * The chosen account's sender names for the channel's family (the Configuration app's channel
+ * step), offered beside the sender field. A typed sender still goes: the names are optional and
+ * Infobip accepts others.
+ */
+function offerSenderNames() {
+  const channel = currentChannel();
+  const names = channel ? (currentAccount()?.senders[channel.senderKind] ?? []) : [];
+  const picker = $('sender-names');
+  picker.replaceChildren(el('option', { value: '', text: 'Choose a configured sender name…' }), ...names.map((name) => el('option', { value: name, text: name })));
+  picker.hidden = names.length === 0;
+  showPickedSender();
+}
+
+/** The picker shows the sender when it is one of its names, else its prompt. */
+function showPickedSender() {
+  const picker = $('sender-names');
+  const sender = $('sender').value.trim();
+  picker.value = [...picker.options].some((o) => o.value !== '' && o.value === sender) ? sender : '';
+}
 
 // ------------------------------------------------------------------ live counter (SMS/LMS)
 
@@ -189,6 +211,7 @@ function renderStep2() {
   const channel = currentChannel();
   $('channel-title').textContent = `${channel.name} message`;
   $('sender').placeholder = channel.defaultSender ? `Default: ${channel.defaultSender}` : '';
+  offerSenderNames();
   if (!$('activity-name').value) $('activity-name').placeholder = `mc-relay ${channel.name}`;
   state.senderListeners = [];
   const container = $('channel-form');
@@ -419,8 +442,15 @@ $('phones').addEventListener('click', (event) => {
   (up && !up.disabled ? up : row?.querySelector('input'))?.focus();
 });
 $('sender').addEventListener('change', () => state.senderListeners.forEach((l) => l()));
-// Another account has other custom domains and templates: the forms already built follow it.
+$('sender').addEventListener('input', showPickedSender);
+$('sender-names').addEventListener('change', () => {
+  if (!$('sender-names').value) return;
+  $('sender').value = $('sender-names').value;
+  $('sender').dispatchEvent(new Event('change'));
+});
+// Another account has other custom domains, sender names and templates: the forms already built follow it.
 $('account').addEventListener('change', () => {
+  offerSenderNames();
   for (const form of [state.forms.channel, ...state.forms.features]) form?.refresh();
   state.senderListeners.forEach((l) => l());
 });

@@ -4,14 +4,10 @@
 // (activities/split/) is the same page without the report type: its branches are the answer.
 import { el } from '../shared/form-kit.js';
 import { on, startActivity, trigger } from '../shared/journey.js';
+// The report types execute accepts (src/journey/report-modes.ts), as the `reportType` inArgument names them.
+import { reportModes } from '/ui/shared/report-modes.js';
 
 const $ = (id) => document.getElementById(id);
-/** The report types, as the `reportType` inArgument names them. */
-const REPORT_TYPES = [
-  ['delivery', 'Delivery report', 'Delivered, rejected or seen (statusName, statusGroupName, errorName, doneAt, sentAt, seenAt).'],
-  ['url', 'URL tracking', 'Whether a link in the message was clicked.'],
-  ['reply', 'Reply', "The contact's reply (two-way channels)."],
-];
 const isSplit = document.body.dataset.activity === 'split';
 const messageBase = new URL(location.pathname.replace(/\/activities\/(reports|split)\/.*$/, '/activities/message/'), location.origin).href;
 const bindingOf = (key) => `{{Interaction.${key}.messageId}}`;
@@ -30,9 +26,9 @@ function render(activities, saved) {
   const savedKey = /^\{\{Interaction\.([^.]+)\.messageId\}\}$/.exec(saved.get('messageId') ?? '')?.[1];
   if (savedKey && !activities.some((a) => a.key === savedKey)) showError(`The saved Message activity ${savedKey} is no longer in this journey: choose another.`);
   else select.value = savedKey ?? (activities.length === 1 ? activities[0].key : '');
-  const type = saved.get('reportType') ?? 'delivery';
+  const type = saved.get('reportType') ?? reportModes[0].id;
   $('report-types').replaceChildren(
-    ...REPORT_TYPES.map(([value, label, help]) =>
+    ...reportModes.map(({ id: value, label, help }) =>
       el('div', { class: 'slds-radio' },
         el('input', { type: 'radio', id: `type-${value}`, name: 'reportType', value, checked: value === type, 'aria-describedby': `type-${value}-help` }),
         el('label', { class: 'slds-radio__label', for: `type-${value}` }, el('span', { class: 'slds-radio_faux' }), el('span', { class: 'slds-form-element__label', text: label })),
@@ -61,7 +57,7 @@ on('clickedNext', () => {
     trigger('ready');
     return;
   }
-  const reportType = document.querySelector('input[name="reportType"]:checked')?.value ?? 'delivery';
+  const reportType = document.querySelector('input[name="reportType"]:checked')?.value ?? reportModes[0].id;
   payload.arguments.execute.inArguments = isSplit ? [{ messageId: bindingOf(key) }] : [{ messageId: bindingOf(key) }, { reportType }];
   payload.metaData = { ...payload.metaData, isConfigured: true };
   trigger('updateActivity', payload);
