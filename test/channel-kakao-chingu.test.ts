@@ -100,6 +100,7 @@ describe('Kakao ChinguTalk request and response', () => {
     tracking: { shortenUrl: true, trackClicks: true, removeProtocol: true, customDomain: 'go.shop.example.com' },
     deliveryReportUrl: 'https://relay.example.com/webhooks/t1/delivery',
     seenReportUrl: 'https://relay.example.com/webhooks/t1/seen',
+    applicationId: 'mc-relay-acme',
   };
   const message = (id: string, destination: string, set: Record<string, unknown>, remove: string[] = []): OutboundMessage => {
     const composed = kakaoChingu.compose(argsWith(set, remove));
@@ -116,6 +117,7 @@ describe('Kakao ChinguTalk request and response', () => {
     const body = kakaoChingu.buildRequest(messages, context) as { messages: Record<string, any>[]; options: Record<string, any> };
     assert.equal(validate(body), true, JSON.stringify(validate.errors, null, 2));
     assert.deepEqual(body.options, { schedule: { bulkId: context.bulkId }, tracking: context.tracking });
+    for (const m of body.messages) assert.deepEqual(m.options.platform, { applicationId: context.applicationId });
     assert.deepEqual(body.messages.map((m) => m.content.type), ['IMAGE_FREE_FORM', 'TEXT_FREE_FORM', 'IMAGE_FREE_FORM']);
     assert.deepEqual(body.messages.map((m) => m.destinations), [[{ to: '821012345601', messageId: 'm-1' }], [{ to: '821012345602', messageId: 'm-2' }], [{ to: '821012345603', messageId: 'm-3' }]]);
     for (const [i, m] of body.messages.entries()) {

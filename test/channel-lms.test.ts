@@ -86,6 +86,7 @@ describe('LMS request', () => {
     tracking: { shortenUrl: true, trackClicks: true, removeProtocol: true, customDomain: 'go.example.com' },
     deliveryReportUrl: 'https://relay.example.com/hooks/t/delivery-reports',
     seenReportUrl: 'https://relay.example.com/hooks/t/seen-reports',
+    applicationId: 'mc-relay-acme',
   };
   const contents = [composed(), composed({ title: undefined, text: 'Plain ASCII long message', resellerCode: '555666777' })];
   const messages: OutboundMessage[] = contents.map((content, i) => ({
@@ -104,8 +105,8 @@ describe('LMS request', () => {
 
   test('the Korean options go to options.regional.southKorea, the text to content', () => {
     assert.equal(body.messages[0].content.text, contents[0]!.text);
-    assert.deepEqual(body.messages[0].options, { regional: { southKorea: { title: contents[0]!.title, resellerCode: 123456789 } } });
-    assert.deepEqual(body.messages[1].options, { regional: { southKorea: { resellerCode: 555666777 } } });
+    assert.deepEqual(body.messages[0].options, { regional: { southKorea: { title: contents[0]!.title, resellerCode: 123456789 } }, platform: { applicationId: context.applicationId } });
+    assert.deepEqual(body.messages[1].options, { regional: { southKorea: { resellerCode: 555666777 } }, platform: { applicationId: context.applicationId } });
     assert.equal(body.messages[1].sender, undefined);
   });
 

@@ -110,6 +110,7 @@ describe('MMS request', () => {
     tracking: { shortenUrl: true, trackClicks: false, removeProtocol: false },
     deliveryReportUrl: 'https://relay.example.com/hooks/t/delivery-reports',
     seenReportUrl: 'https://relay.example.com/hooks/t/seen-reports',
+    applicationId: 'mc-relay-acme',
   };
   const contents = [composed(), composed({ title: undefined, segments: [{ type: 'TEXT', text: 'Only text' }] }), composed({ segments: [{ type: 'AUDIO', url: 'https://cdn.example.com/jingle.mp3' }] })];
   const messages: OutboundMessage[] = contents.map((content, i) => ({
@@ -126,10 +127,11 @@ describe('MMS request', () => {
     assert.equal(validate(body), true, JSON.stringify(validate.errors, null, 2));
   });
 
-  test('our messageId per destination, content as composed, the delivery webhook, callbackData, no seen reports', () => {
+  test('our messageId per destination, content as composed, the application, the delivery webhook, callbackData, no seen reports', () => {
     for (const [i, m] of body.messages.entries()) {
       assert.deepEqual(m.destinations, [{ to: messages[i]!.destination, messageId: messages[i]!.id }]);
       assert.deepEqual(m.content, contents[i]);
+      assert.deepEqual(m.options, { platform: { applicationId: context.applicationId } });
       assert.equal(m.webhooks.delivery.url, context.deliveryReportUrl);
       assert.equal(m.webhooks.seen, undefined);
       assert.equal(m.webhooks.callbackData, messages[i]!.callbackData ?? undefined);

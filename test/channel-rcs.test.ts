@@ -187,6 +187,7 @@ describe('RCS request', () => {
     tracking: { shortenUrl: true, trackClicks: true, removeProtocol: false, trackingUrl: 'https://relay.example.com/clicks' },
     deliveryReportUrl: 'https://relay.example.com/hooks/t/delivery-reports',
     seenReportUrl: 'https://relay.example.com/hooks/t/seen-reports',
+    applicationId: 'mc-relay-acme',
   };
   const contents = [
     composed(),
@@ -208,10 +209,11 @@ describe('RCS request', () => {
     assert.equal(validate(body), true, JSON.stringify(validate.errors, null, 2));
   });
 
-  test('our messageId per destination, delivery and seen webhooks, callbackData', () => {
+  test('our messageId per destination, the application, delivery and seen webhooks, callbackData', () => {
     for (const [i, m] of body.messages.entries()) {
       assert.deepEqual(m.destinations, [{ to: messages[i]!.destination, messageId: messages[i]!.id }]);
       assert.equal(m.sender, 'McRelayShop');
+      assert.deepEqual(m.options, { platform: { applicationId: context.applicationId } });
       assert.equal(m.webhooks.delivery.url, context.deliveryReportUrl);
       assert.equal(m.webhooks.seen.url, context.seenReportUrl);
       assert.equal(m.webhooks.callbackData, messages[i]!.callbackData ?? undefined);

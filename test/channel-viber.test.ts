@@ -147,6 +147,7 @@ describe('Viber request', () => {
     tracking: { shortenUrl: true, trackClicks: true, removeProtocol: false, customDomain: 'go.example.com', trackingUrl: 'https://relay.example.com/clicks' },
     deliveryReportUrl: 'https://relay.example.com/hooks/t/delivery-reports',
     seenReportUrl: 'https://relay.example.com/hooks/t/seen-reports',
+    applicationId: 'mc-relay-acme',
   };
   const contents = [
     composed(),
@@ -168,11 +169,18 @@ describe('Viber request', () => {
     assert.equal(validate(body), true, JSON.stringify(validate.errors, null, 2));
   });
 
-  test('content, label and SMS failover in their places', () => {
+  test('content, label, SMS failover and the application in their places', () => {
+    const platform = { applicationId: context.applicationId };
     assert.deepEqual(body.messages[0].content, contents[0]!.message);
-    assert.deepEqual(body.messages[0].options, { label: 'PROMOTIONAL', smsFailover: contents[0]!.smsFailover });
-    assert.equal(body.messages[1].options, undefined);
-    assert.deepEqual(body.messages[2].options, { label: 'TRANSACTIONAL', smsFailover: { text: contents[2]!.smsFailover.text } });
+    assert.deepEqual(body.messages[0].options, { label: 'PROMOTIONAL', smsFailover: contents[0]!.smsFailover, platform });
+    assert.deepEqual(body.messages[1].options, { platform });
+    assert.deepEqual(body.messages[2].options, { label: 'TRANSACTIONAL', smsFailover: { text: contents[2]!.smsFailover.text }, platform });
+  });
+
+  test('an account without our subscriptions names no application', () => {
+    const without = viber.buildRequest(messages, { ...context, applicationId: undefined }) as any;
+    assert.equal(without.messages[1].options, undefined);
+    assert.deepEqual(without.messages[0].options, { label: 'PROMOTIONAL', smsFailover: contents[0]!.smsFailover });
   });
 
   test('our messageId per destination, delivery and seen webhooks, callbackData', () => {

@@ -156,6 +156,7 @@ describe('WhatsApp request and response', () => {
     tracking: { shortenUrl: true, trackClicks: true, removeProtocol: false, customDomain: 'go.shop.example.com', trackingUrl: 'https://hooks.example.com/clicks' },
     deliveryReportUrl: 'https://relay.example.com/webhooks/t1/delivery',
     seenReportUrl: 'https://relay.example.com/webhooks/t1/seen',
+    applicationId: 'mc-relay-acme',
   };
   const message = (id: string, destination: string, set: Record<string, unknown>, remove: string[] = []): OutboundMessage => {
     const composed = whatsapp.compose(argsWith(set, remove));
@@ -176,6 +177,7 @@ describe('WhatsApp request and response', () => {
     for (const [i, m] of body.messages.entries()) {
       assert.equal(m.from, '441134960000');
       assert.equal(m.notifyUrl, context.deliveryReportUrl);
+      assert.equal(m.applicationId, context.applicationId, 'flat in this generation');
       assert.equal(m.callbackData, messages[i]!.callbackData);
       assert.deepEqual(m.urlOptions, context.tracking);
     }

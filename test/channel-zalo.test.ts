@@ -89,6 +89,7 @@ describe('Zalo request and response', () => {
     tracking: undefined,
     deliveryReportUrl: 'https://relay.example.com/webhooks/t1/delivery',
     seenReportUrl: 'https://relay.example.com/webhooks/t1/seen',
+    applicationId: 'mc-relay-acme',
   };
   const message = (id: string, destination: string, set: Record<string, unknown>, remove: string[] = []): OutboundMessage => {
     const composed = zalo.compose(argsWith(set, remove));
@@ -105,6 +106,7 @@ describe('Zalo request and response', () => {
     const body = zalo.buildRequest(messages, context) as { messages: Record<string, any>[]; options: Record<string, any> };
     assert.equal(validate(body), true, JSON.stringify(validate.errors, null, 2));
     assert.deepEqual(body.options, { schedule: { bulkId: context.bulkId } });
+    for (const m of body.messages) assert.deepEqual(m.options.platform, { applicationId: context.applicationId });
     assert.deepEqual(body.messages.map((m) => m.destinations), [[{ to: '84901234501', messageId: 'm-1' }], [{ to: '84901234502', messageId: 'm-2' }], [{ to: '84901234503', messageId: 'm-3' }]]);
     assert.deepEqual(body.messages[0]!.content, { type: 'TEMPLATE', templateName: 322307, templateData: { customer_name: 'Ana', order_code: 'ORD-8731', date: '21/03/2026' } });
     assert.deepEqual(body.messages[2]!.content, { type: 'TEMPLATE', templateName: 900025 });

@@ -1,19 +1,26 @@
 // The Configuration app's Subscriptions action, pressed again: the Infobip account then holds one
 // set of our subscriptions and notification profiles, carrying the security the intake checks now,
-// and what someone else subscribed on the same account is left alone. Over real HTTP: the
-// connector, the SFMC and Infobip simulators, and the database of each dialect.
+// and what someone else subscribed on the same account is left alone. Our messages name the
+// subscriptions' application, so their criteria take them: an SMS and a Viber message executed in
+// a journey come back as delivery reports and clicks at our intake, while another application's
+// subscription gets nothing; before any Create, messages name no application. Over real HTTP: the
+// connector (its dispatcher on), the SFMC and Infobip simulators, and the database of each dialect.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startInfobipSimulator, type InfobipSimulator } from '../src/sandbox/infobip/simulator.ts';
+import { startInfobipSimulator, type InfobipSimulator, type SimMessage } from '../src/sandbox/infobip/simulator.ts';
+import { ExecuteSigner, fillExample, loadExample, postExecute } from '../src/sandbox/journey-builder.ts';
 import { startSfmcSimulator, type SfmcSimulator } from '../src/sandbox/sfmc/simulator.ts';
 import { startConnector, type RunningConnector } from './helpers/connector.ts';
 import { createTestDatabase, testDialects, type TestDatabase } from './helpers/databases.ts';
+import { eventually } from './helpers/eventually.ts';
 import { postJson } from './helpers/http.ts';
 import { tenantBody } from './helpers/tenants.ts';
 
 const MID = '510000001';
 const S2S = { clientId: 'relay-s2s', clientSecret: 'relay-s2s-secret-0123456789' };
 const API_KEY = 'infobip-key-0123456789abcdef';
+
+const templates = { sms: loadExample('sms'), viber: loadExample('viber') };
 
 type Stored = { subscriptionId: string; events: string[]; profile: { profileId: string; security: { type: string; credentials: Record<string, string> } } };
 
@@ -27,6 +34,9 @@ for (const dialect of testDialects) {
     let bearer: { authorization: string };
     let accountId: string;
     let clicksUrl: string;
+    let messageActivityUrl: string;
+    let signer: ExecuteSigner;
+    let phones = 0;
 
     /** Every subscription on the simulated Infobip account, ours and others'. */
     const held = () => [...infobip.account(API_KEY).subscriptions.values()].flatMap((byId) => [...byId.values()] as unknown as Stored[]);
@@ -38,31 +48,43 @@ for (const dialect of testDialects) {
       assert.equal(answer.json!.leftover, undefined);
       return answer.json!;
     };
-    /** Sends an SMS through the simulator, has its recipient click it, and answers how the click reports fared at our intake. */
-    const clickThroughSubscriptions = async () => {
-      const sent = await fetch(`${infobip.url}/sms/3/messages`, {
-        method: 'POST',
-        headers: { authorization: `App ${API_KEY}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ messages: [{ sender: 'Shop', destinations: [{ to: '41793026731' }], content: { text: 'See https://shop.example.com/a' } }] }),
-      });
-      assert.equal(sent.status, 200, await sent.clone().text());
-      const { messages } = (await sent.json()) as { messages: { messageId: string }[] };
+    /**
+     * Executes the Message activity for one contact, as Journey Builder would, and answers the
+     * message as the Infobip simulator received it once the connector has sent it.
+     */
+    const sendThroughJourney = async (channel: keyof typeof templates): Promise<SimMessage> => {
+      const contact = { contactKey: `${channel}-${++phones}`, phone: `+49151${50_000_000 + phones}` };
+      const answer = await postExecute(messageActivityUrl, await signer.sign(fillExample(templates[channel], contact)));
+      assert.equal(answer.body.messageStatus, 'Success: Message pending', JSON.stringify(answer.body));
+      const id = String(answer.body.messageId);
+      return eventually(() => infobip.sentMessages().get(id), `${channel} message ${id} at Infobip`);
+    };
+    /** The delivery report of a message as our intake stored it. */
+    const deliveryReport = (id: string) =>
+      eventually(async () => (await running.connector.store.db.selectFrom('reports').selectAll().where('message_id', '=', id).where('status_group_name', '=', 'DELIVERED').executeTakeFirst()) ?? undefined, `the delivery report of ${id}`);
+    /** Has the recipient of a message click it, and answers where the click went and how our intake took it. */
+    const clickThroughSubscriptions = async (message: SimMessage) => {
+      // The message's delivery report is posted first, so that only the click is counted.
+      await infobip.flushWebhooks();
       const before = infobip.stats();
-      const clicked = infobip.click(messages[0]!.messageId);
+      const clicked = infobip.click(message.messageId, 'https://shop.example.com/a');
       await infobip.flushWebhooks();
       const after = infobip.stats();
       return { notifyUrls: clicked.notifyUrls, accepted: after.webhooksPosted - before.webhooksPosted, refused: after.webhookFailures - before.webhookFailures };
     };
+    const clickStored = (id: string) =>
+      eventually(async () => (await running.connector.store.db.selectFrom('url_clicks').selectAll().where('message_id', '=', id).executeTakeFirst()) ?? undefined, `the click of ${id}`);
 
     /** A subscription (and its profile, of the same id) someone else makes on the same Infobip account, to a CRM of theirs. */
-    const subscribeAsSomeoneElse = async (id: string) => {
-      const theirs = await fetch(`${infobip.url}/subscriptions/1/subscription/SMS`, {
+    const subscribeAsSomeoneElse = async (id: string, { channel = 'SMS', event = 'DELIVERY', criteria }: { channel?: string; event?: string; criteria?: { applicationId: string }[] } = {}) => {
+      const theirs = await fetch(`${infobip.url}/subscriptions/1/subscription/${channel}`, {
         method: 'POST',
         headers: { authorization: `App ${API_KEY}`, 'content-type': 'application/json' },
         body: JSON.stringify({
           subscriptionId: id,
-          name: 'CRM delivery reports',
-          events: ['DELIVERY'],
+          name: `CRM ${event.toLowerCase()} reports`,
+          events: [event],
+          ...(criteria ? { criteria } : {}),
           profile: { profileId: id, webhook: { notifyUrl: 'https://crm.example.com/infobip' }, security: { authId: id, type: 'BASIC', credentials: { username: 'crm', password: 'crm-pass' } } },
         }),
       });
@@ -78,10 +100,13 @@ for (const dialect of testDialects) {
     before(async () => {
       sfmc = await startSfmcSimulator({ clients: [{ ...S2S, accountId: MID }] });
       // One attempt per click report: a refused one counts as a failure at once.
-      infobip = await startInfobipSimulator({ apiKeys: [API_KEY], webhookRetry: { maxAttempts: 1 } });
+      infobip = await startInfobipSimulator({ apiKeys: [API_KEY], webhookRetry: { maxAttempts: 1 }, deliveryDelayMs: 5, outcomes: { delivered: 1, undeliverable: 0, expired: 0, rejected: 0 } });
       database = await createTestDatabase(dialect);
-      running = await startConnector({ databaseUrl: database.url, dataDir: database.dataDir, allowPrivateUrls: true });
-      const tenant = await running.admin.mustCreateTenant(tenantBody({ mid: MID, sfmc: { ...S2S, authBaseUrl: sfmc.authBaseUrl }, infobip: { baseUrl: infobip.url, apiKey: API_KEY } }));
+      running = await startConnector({ databaseUrl: database.url, dataDir: database.dataDir, allowPrivateUrls: true, workers: true }, undefined, { dispatcherIdleMs: 20, writebackIdleMs: 100 });
+      const body = tenantBody({ mid: MID, sfmc: { ...S2S, authBaseUrl: sfmc.authBaseUrl }, infobip: { baseUrl: infobip.url, apiKey: API_KEY } });
+      const tenant = await running.admin.mustCreateTenant(body);
+      messageActivityUrl = tenant.activities.message;
+      signer = new ExecuteSigner(body.jwtSigningSecret);
       api = `${running.url}/t/${tenant.urlKey}/app/api/`;
       const signIn = await postJson(`${api}session`, { mid: MID, ...S2S, soapOrigin: sfmc.soapBaseUrl, authOrigin: sfmc.authBaseUrl });
       assert.equal(signIn.status, 200, signIn.text);
@@ -97,6 +122,14 @@ for (const dialect of testDialects) {
       await infobip.close();
       await sfmc.close();
       await database.drop();
+    });
+
+    it('before any Create, an SMS names no application: its delivery report still comes back (to the URL on the message), and no CLICK subscription takes its click', async () => {
+      const sms = await sendThroughJourney('sms');
+      assert.equal((sms.request as { options?: unknown }).options, undefined);
+      assert.equal(sms.platform, undefined);
+      await deliveryReport(sms.messageId);
+      assert.throws(() => infobip.click(sms.messageId), /no CLICK subscription takes it/);
     });
 
     it('Create twice: the account holds exactly one set of our subscriptions and profiles, the one stored; someone else\'s survive, even named like ours', async () => {
@@ -120,7 +153,7 @@ for (const dialect of testDialects) {
     it('Basic → HMAC, Create again: click reports through the subscriptions are accepted once; the old Basic credentials are refused', async () => {
       const oldBasic = ours()[0]!.profile.security.credentials;
       await create('HMAC');
-      const clicks = await clickThroughSubscriptions();
+      const clicks = await clickThroughSubscriptions(await sendThroughJourney('sms'));
       assert.deepEqual(clicks, { notifyUrls: [clicksUrl], accepted: 1, refused: 0 });
       assert.ok(ours().every((s) => s.profile.security.type === 'HMAC'));
       const withOldCredentials = await fetch(clicksUrl, {
@@ -133,5 +166,23 @@ for (const dialect of testDialects) {
       theirsSurvive(theirs);
     });
 
+    it('SMS and Viber name our application: delivery reports come back, clicks reach our intake through our subscriptions, another application\'s subscriptions get nothing', async () => {
+      const applicationId = (await create('BASIC')).accounts[0].channels.subscriptions.applicationId as string;
+      for (const channel of ['SMS', 'VIBER']) {
+        const id = `crm-${channel.toLowerCase()}-click`;
+        await subscribeAsSomeoneElse(id, { channel, event: 'CLICK', criteria: [{ applicationId: 'crm' }] });
+        theirs = [...theirs, id];
+      }
+      const sms = await sendThroughJourney('sms');
+      const viber = await sendThroughJourney('viber');
+      assert.deepEqual((sms.request as { options: { platform: unknown } }).options.platform, { applicationId });
+      assert.deepEqual((viber.request as { options: { platform: unknown } }).options.platform, { applicationId });
+      for (const message of [sms, viber]) {
+        await deliveryReport(message.messageId);
+        assert.deepEqual(await clickThroughSubscriptions(message), { notifyUrls: [clicksUrl], accepted: 1, refused: 0 }, `${message.channel}: our subscription only`);
+        await clickStored(message.messageId);
+      }
+      theirsSurvive(theirs);
+    });
   });
 }

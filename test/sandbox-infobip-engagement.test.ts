@@ -146,3 +146,119 @@ describe('Infobip simulator: clicks and replies', () => {
     assert.equal(response.status, 400);
   });
 });
+
+describe('Infobip simulator: subscriptions take the messages their criteria match', () => {
+  const APP = 'mc-relay-acme';
+  const viber = loadInfobipSpec('infobip-viber-openapi.json');
+  const schemas: Record<string, ReturnType<typeof webhookBodyValidator>> = {
+    '/sms-dlr': webhookBodyValidator(sms, 'receive-outbound-sms-message-reports-v3'),
+    '/sms-dlr-own': webhookBodyValidator(sms, 'receive-outbound-sms-message-reports-v3'),
+    '/click': webhookBodyValidator(sms, 'receive-sms-tracking-notification'),
+    '/viber-dlr': webhookBodyValidator(viber, 'receive-outbound-viber-message-delivery-reports'),
+    '/viber-seen': webhookBodyValidator(viber, 'receive-viber-seen-reports'),
+  };
+  let sim: InfobipSimulator;
+  let receiver: FastifyInstance;
+  let base = '';
+  const received: { path: string; body: any; headers: Record<string, unknown> }[] = [];
+  const invalid: unknown[] = [];
+  const at = (path: string) => received.filter((r) => r.path === path);
+  /** Every message id a path received a report of (delivery and seen bodies are `results` buckets). */
+  const idsAt = (path: string) => at(path).flatMap((r) => (r.body.results ?? [r.body]).map((m: { messageId: string }) => m.messageId));
+
+  const api = (method: string, path: string, body?: unknown) =>
+    fetch(`${sim.url}${path}`, { method, headers: { authorization: `App ${KEY}`, ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}) });
+  const subscribe = async (channel: string, id: string, event: string, path: string, criteria?: { applicationId?: string; entityId?: string }[]) => {
+    const created = await api('POST', `/subscriptions/1/subscription/${channel}`, {
+      subscriptionId: id,
+      name: id,
+      events: [event],
+      ...(criteria ? { criteria } : {}),
+      profile: { profileId: id, webhook: { notifyUrl: `${base}${path}` }, security: { authId: id, type: 'BASIC', credentials: { username: id, password: 'secret' } } },
+    });
+    assert.equal(created.status, 201, await created.text());
+  };
+  const send = async (path: string, message: Record<string, unknown>) => {
+    const response = await api('POST', path, { messages: [message] });
+    assert.equal(response.status, 200, await response.clone().text());
+    return ((await response.json()) as { messages: { messageId: string }[] }).messages[0]!.messageId;
+  };
+  const withApp = { platform: { applicationId: APP } };
+
+  before(async () => {
+    receiver = Fastify({ logger: false });
+    receiver.post('/*', async (req) => {
+      const path = req.url;
+      if (schemas[path] && !schemas[path](req.body)) invalid.push({ path, body: req.body, errors: toViolations(schemas[path].errors) });
+      received.push({ path, body: req.body, headers: req.headers });
+      return {};
+    });
+    await receiver.listen({ host: '127.0.0.1', port: 0 });
+    base = `http://127.0.0.1:${(receiver.server.address() as { port: number }).port}`;
+    sim = await startInfobipSimulator({ apiKeys: [KEY], deliveryDelayMs: 5, seenDelayMs: 5, seenRate: 1, outcomes: { delivered: 1, undeliverable: 0, expired: 0, rejected: 0 } });
+    await subscribe('SMS', 'ours-sms-delivery', 'DELIVERY', '/sms-dlr', [{ applicationId: APP }]);
+    await subscribe('SMS', 'ours-sms-click', 'CLICK', '/click', [{ applicationId: APP }]);
+    await subscribe('VIBER', 'ours-viber-delivery', 'DELIVERY', '/viber-dlr', [{ applicationId: APP }]);
+    await subscribe('VIBER', 'ours-viber-seen', 'SEEN', '/viber-seen', [{ applicationId: APP }]);
+    // Another application's subscriptions on the same account, and one for an entity only.
+    await subscribe('SMS', 'crm-sms-delivery', 'DELIVERY', '/crm', [{ applicationId: 'crm' }, { entityId: 'crm-entity' }]);
+    await subscribe('SMS', 'crm-sms-click', 'CLICK', '/crm', [{ applicationId: 'crm' }]);
+    await subscribe('VIBER', 'crm-viber-seen', 'SEEN', '/crm', [{ applicationId: 'crm' }]);
+  });
+  after(async () => {
+    await sim.close();
+    await receiver.close();
+  });
+
+  test('an SMS sent with our application and no webhook URL: its delivery report and click reach our subscriptions only, echoing the application', async () => {
+    const id = await send('/sms/3/messages', { sender: 'Shop', destinations: [{ to: '41793026740' }], content: { text: 'See https://shop.example.com/x' }, options: withApp });
+    assert.deepEqual(sim.sentMessages().get(id)!.platform, { applicationId: APP });
+    const clicked = sim.click(id);
+    assert.deepEqual(clicked.notifyUrls, [`${base}/click`]);
+    await sim.flushWebhooks();
+    assert.deepEqual(idsAt('/sms-dlr'), [id]);
+    const report = at('/sms-dlr')[0]!;
+    assert.deepEqual(report.body.results[0].platform, { applicationId: APP });
+    assert.equal(report.headers.authorization, `Basic ${Buffer.from('ours-sms-delivery:secret').toString('base64')}`);
+    const click = at('/click')[0]!;
+    assert.equal(click.body.messageId, id);
+    assert.equal(click.body.applicationId, APP);
+    assert.deepEqual(at('/crm'), []);
+  });
+
+  test('a Viber message with our application: delivery and seen reports through our subscriptions, not the other application\'s', async () => {
+    const id = await send('/viber/2/messages', { sender: 'Shop', destinations: [{ to: '41793026741' }], content: { type: 'TEXT', text: 'Hi' }, options: withApp });
+    await sim.flushWebhooks();
+    assert.deepEqual(idsAt('/viber-dlr'), [id]);
+    assert.deepEqual(at('/viber-dlr')[0]!.body.results[0].platform, { applicationId: APP });
+    assert.deepEqual(idsAt('/viber-seen'), [id]);
+    assert.equal(at('/viber-seen')[0]!.body.results[0].applicationId, APP);
+    assert.deepEqual(at('/crm'), []);
+  });
+
+  test('a webhook URL in the request wins over subscriptions; notify: false sends nothing; a message without an application matches no criteria', async () => {
+    const own = await send('/sms/3/messages', { sender: 'Shop', destinations: [{ to: '41793026742' }], content: { text: 'Own URL' }, options: withApp, webhooks: { delivery: { url: `${base}/sms-dlr-own` } } });
+    const silent = await send('/sms/3/messages', { sender: 'Shop', destinations: [{ to: '41793026743' }], content: { text: 'Quiet' }, options: withApp, webhooks: { delivery: { notify: false } } });
+    const bare = await send('/sms/3/messages', { sender: 'Shop', destinations: [{ to: '41793026744' }], content: { text: 'See https://shop.example.com/y' } });
+    assert.equal(sim.sentMessages().get(bare)!.platform, undefined);
+    assert.throws(() => sim.click(bare), /no CLICK subscription takes it/);
+    await sim.flushWebhooks();
+    assert.deepEqual(idsAt('/sms-dlr-own'), [own]);
+    const throughSubscriptions = idsAt('/sms-dlr');
+    for (const id of [own, silent, bare]) assert.ok(!throughSubscriptions.includes(id), `${id} not through the subscription`);
+    assert.deepEqual(at('/crm'), []);
+  });
+
+  test('a subscription without criteria takes every message; criteria naming only an entity match on the entity', async () => {
+    await subscribe('SMS', 'everything', 'DELIVERY', '/all');
+    const bare = await send('/sms/3/messages', { sender: 'Shop', destinations: [{ to: '41793026745' }], content: { text: 'Bare' } });
+    const crmEntity = await send('/sms/3/messages', { sender: 'Shop', destinations: [{ to: '41793026746' }], content: { text: 'Entity' }, options: { platform: { applicationId: 'other', entityId: 'crm-entity' } } });
+    await sim.flushWebhooks();
+    assert.deepEqual(idsAt('/all').sort(), [bare, crmEntity].sort());
+    assert.deepEqual(idsAt('/crm'), [crmEntity]);
+  });
+
+  test('every report received matches its spec schema', () => {
+    assert.deepEqual(invalid, []);
+  });
+});

@@ -22,6 +22,13 @@ export interface RequestContext {
   tracking: UrlTracking | undefined;
   deliveryReportUrl: string;
   seenReportUrl: string;
+  /**
+   * The Infobip application of the sending account's subscriptions (the Configuration app's
+   * Subscriptions), set on every message: those subscriptions take only messages of their
+   * application. Undefined for an account without ours: no application is named that the account
+   * may not have.
+   */
+  applicationId: string | undefined;
 }
 
 export type Composed = { ok: true; content: Record<string, unknown> } | { ok: false; messageStatus: string };

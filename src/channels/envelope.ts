@@ -5,15 +5,18 @@ import type { OutboundMessage, RequestContext } from './channel.ts';
 
 /**
  * What the "envelope" APIs share (`/sms/3`, `/mms/2`, `/rcs/2`, `/viber/2`, `/kakao-*`, `/zalo/2`;
- * infobip.md §2): one entry in `messages` per message, our messageId on its destination,
- * webhooks per message, and schedule/tracking options per request.
+ * infobip.md §2): one entry in `messages` per message, our messageId on its destination, the
+ * application in `options.platform` (every one of these specs' message options has `Platform`),
+ * webhooks per message, and schedule/tracking options per request. The channel's own options
+ * come in `extra.options`.
  */
-export function envelopeMessage(m: OutboundMessage, context: RequestContext, extra: { content: unknown; options?: unknown; seen?: boolean }) {
+export function envelopeMessage(m: OutboundMessage, context: RequestContext, extra: { content: unknown; options?: Record<string, unknown> | undefined; seen?: boolean }) {
+  const options = { ...extra.options, ...(context.applicationId ? { platform: { applicationId: context.applicationId } } : {}) };
   return {
     ...(m.sender ? { sender: m.sender } : {}),
     destinations: [{ to: m.destination, messageId: m.id }],
     content: extra.content,
-    ...(extra.options ? { options: extra.options } : {}),
+    ...(Object.keys(options).length > 0 ? { options } : {}),
     webhooks: {
       delivery: { url: context.deliveryReportUrl },
       ...(extra.seen ? { seen: { url: context.seenReportUrl } } : {}),

@@ -166,7 +166,7 @@ export const viber: Channel = {
     messages: messages.map((m) => {
       const { message, label, smsFailover } = m.content as unknown as ViberContent;
       const options = { ...(label ? { label } : {}), ...(smsFailover ? { smsFailover } : {}) };
-      return envelopeMessage(m, context, { content: message, options: Object.keys(options).length > 0 ? options : undefined, seen: true });
+      return envelopeMessage(m, context, { content: message, options, seen: true });
     }),
     options: envelopeRequestOptions(context),
   }),

@@ -170,6 +170,8 @@ function templateMessage(m: OutboundMessage, context: RequestContext) {
       language: content.language,
     },
     ...(m.callbackData ? { callbackData: m.callbackData } : {}),
+    // Flat in this generation (`options.platform` in the envelope APIs).
+    ...(context.applicationId ? { applicationId: context.applicationId } : {}),
     // One URL for delivery and seen reports: the report webhook tells them apart.
     notifyUrl: context.deliveryReportUrl,
     // URL options are per message in this generation (`options.tracking` elsewhere).

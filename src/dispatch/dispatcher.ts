@@ -446,6 +446,7 @@ export class Dispatcher {
       tracking: group.tracking,
       deliveryReportUrl: urls.deliveryReports,
       seenReportUrl: urls.seenReports,
+      applicationId: tenant.settings.channels?.[account.id]?.subscriptions?.applicationId,
     });
     const startedAt = performance.now();
     const outcome = await sendToInfobip(account, channel.endpoint, body);

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pino, { type Logger } from 'pino';
 import type { ConnectorConfig } from '../../src/config.ts';
-import { type Connector, createConnector } from '../../src/connector.ts';
+import { type Connector, type ConnectorTuning, createConnector } from '../../src/connector.ts';
 import { freePort } from './ports.ts';
 import { AdminClient } from './tenants.ts';
 
@@ -16,11 +16,12 @@ export interface RunningConnector {
 /**
  * A bare connector (no simulators, no tenant) on a free loopback port, with workers off. The
  * config defaults to a random admin token and master key; `overrides` may set any field,
- * `masterKey: undefined` included.
+ * `masterKey: undefined` included; `tuning` shortens the workers' idle pauses when `workers` is on.
  */
 export async function startConnector(
   overrides: Partial<ConnectorConfig> & Pick<ConnectorConfig, 'databaseUrl' | 'dataDir'>,
   log: Logger = pino({ level: 'silent' }),
+  tuning: ConnectorTuning = {},
 ): Promise<RunningConnector> {
   const host = '127.0.0.1';
   const port = await freePort(host);
@@ -35,7 +36,7 @@ export async function startConnector(
     workers: false,
     ...overrides,
   };
-  const connector = await createConnector(config, log);
+  const connector = await createConnector(config, log, tuning);
   await connector.listen();
   return { connector, config, url: config.publicUrl, admin: new AdminClient(`${config.publicUrl}/admin`, config.adminToken ?? ''), close: () => connector.close() };
 }

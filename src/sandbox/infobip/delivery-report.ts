@@ -131,7 +131,7 @@ export function buildWhatsAppReport(subject: ReportSubject, kind: ReportKind, se
 }
 
 /** `entityId`/`applicationId` at the top level, as the legacy and Zalo shapes carry them. */
-export function flatPlatform(subject: ReportSubject): { entityId?: string; applicationId?: string } {
+export function flatPlatform(subject: Pick<ReportSubject, 'platform'>): { entityId?: string; applicationId?: string } {
   const out: { entityId?: string; applicationId?: string } = {};
   if (subject.platform?.entityId !== undefined) out.entityId = subject.platform.entityId;
   if (subject.platform?.applicationId !== undefined) out.applicationId = subject.platform.applicationId;

@@ -94,9 +94,9 @@ export interface WhatsAppMessage {
 
 /**
  * POST /whatsapp/1/message/template: the older flat shape (one `to` per message, `from`,
- * `notifyUrl`), legacy `ApiException` errors and the legacy response
- * `{messages: [{to, messageCount, messageId, status}], bulkId}`. Delivery and seen reports both go
- * to the message's `notifyUrl`.
+ * `notifyUrl`, flat `applicationId`/`entityId`), legacy `ApiException` errors and the legacy
+ * response `{messages: [{to, messageCount, messageId, status}], bulkId}`. Delivery and seen
+ * reports both go to the message's `notifyUrl` (without one, to the account's subscriptions).
  */
 export const WHATSAPP_TEMPLATE: SimulatedEndpoint<WhatsAppBulkRequest> = {
   channel: 'WHATSAPP',
@@ -119,6 +119,7 @@ export const WHATSAPP_TEMPLATE: SimulatedEndpoint<WhatsAppBulkRequest> = {
         messageCount: 1,
         callbackData: message.callbackData,
         deliveryUrl: notifyUrl,
+        notify: true,
         intermediateReport: false,
         seenUrl: notifyUrl,
         platform: Object.keys(platform).length > 0 ? platform : undefined,

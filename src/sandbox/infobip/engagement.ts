@@ -3,6 +3,7 @@
 // epoch-ms `sendDateTime`) and reply (an inbound message in the format the number's inbound
 // configuration renders: SMS `MO_JSON_2` `receive-inbound-sms-messages`, or Messages API
 // `MO_MESSAGES_API_JSON` `receive-messages-api-incoming-messages`).
+import { flatPlatform } from './delivery-report.ts';
 import { formatInfobipTime } from './infobip-time.ts';
 import { generateMessageId, type Random } from './random.ts';
 import type { InboundFormat } from './subscriptions.ts';
@@ -60,7 +61,7 @@ export function buildInbound(format: InboundFormat, reply: Required<Pick<ReplyRe
   };
 }
 
-/** A click on the (first) link of a message: `UrlTrackingWebhook`. */
+/** A click on the (first) link of a message: `UrlTrackingWebhook` (its application and entity flat). */
 export function buildClick(message: SimMessage, url: string, clickedAt: Date): object {
   return {
     notificationType: 'CLICKED',
@@ -70,6 +71,7 @@ export function buildClick(message: SimMessage, url: string, clickedAt: Date): o
     messageId: message.messageId,
     bulkId: message.bulkId,
     ...(message.callbackData !== undefined ? { callbackData: message.callbackData } : {}),
+    ...flatPlatform(message),
     recipientInfo: { deviceType: 'Phone', os: 'Android 14', deviceName: 'Samsung' },
     geoLocationInfo: { countryName: 'Germany', city: 'Berlin' },
   };

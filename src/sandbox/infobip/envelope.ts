@@ -67,9 +67,9 @@ export function readEnvelope(body: EnvelopeRequest, seen: boolean, messageCount:
         text: str(message.content.text),
         hex: str(message.content.hex),
         callbackData: message.webhooks?.callbackData,
-        // `notify: false` → no report at all; no URL → the account's subscription settings would
-        // apply, which the simulator does not have.
+        // `notify: false` → no report at all; no URL → the account's subscriptions apply (send-route.ts).
         deliveryUrl: delivery?.url && delivery.notify !== false ? delivery.url : undefined,
+        notify: delivery?.notify !== false,
         intermediateReport: delivery?.intermediateReport === true,
         seenUrl: seen ? message.webhooks?.seen?.url || undefined : undefined,
         platform: message.options?.platform,

@@ -5,7 +5,7 @@
 // spec file in specs/infobip/ (the scopes it needs are the operation's `x-scopes`, the request body
 // is validated against the operation's schema), and what it does to the account's state. Auth,
 // scopes, validation and error bodies are shared (management-route.ts).
-import type { Subscription, SubscriptionSecurity } from './subscriptions.ts';
+import type { Platform, Subscription, SubscriptionSecurity } from './subscriptions.ts';
 import { randomBytes } from 'node:crypto';
 import { loadInfobipSpec, responseExample } from '../openapi.ts';
 
@@ -48,7 +48,7 @@ export interface ManagementCall {
   body: unknown;
   /**
    * Routes the simulator's replies: an inbound configuration that forwards over HTTP makes them go
-   * where it says, as on the real platform. (Clicks follow the account's subscriptions: clickTargets.)
+   * where it says, as on the real platform. (Clicks and reports follow the account's subscriptions: accountSubscriptions.)
    */
   subscribe(subscription: Subscription): void;
 }
@@ -132,19 +132,21 @@ const APPLICATIONS = 'infobip-application-entity-openapi.json';
 const SUBSCRIPTIONS = 'infobip-subscriptions-api-openapi.json';
 
 /**
- * Every subscription of the account to CLICK events on a channel, each with the notification
- * profile it names as it is now: the platform notifies each one, so two of them mean every click
- * twice, and a deleted subscription or profile notifies no more.
+ * Every subscription of the account to an event on a channel, each with its criteria and the
+ * notification profile it names as it is now: the platform notifies each one, so two of them mean
+ * every report twice, and a deleted subscription or profile notifies no more.
  */
-export function clickSubscriptions(account: SimAccount, channel: string): Subscription[] {
+export function accountSubscriptions(account: SimAccount, channel: string, event: 'CLICK' | 'DELIVERY' | 'SEEN'): Subscription[] {
   return [...(account.subscriptions.get(channel)?.values() ?? [])].flatMap((subscription) => {
     const profileId = (subscription.profile as { profileId?: string } | undefined)?.profileId;
     const profile = profileId === undefined ? undefined : account.profiles.get(profileId);
     const notifyUrl = (profile?.webhook as { notifyUrl?: unknown } | undefined)?.notifyUrl;
-    if (!(subscription.events as unknown[] | undefined)?.includes('CLICK') || typeof notifyUrl !== 'string') return [];
+    if (!(subscription.events as unknown[] | undefined)?.includes(event) || typeof notifyUrl !== 'string') return [];
     const security = profile?.security as { type?: string; credentials?: Record<string, string> } | undefined;
+    const criteria = subscription.criteria as Platform[] | undefined;
     return [{
-      events: ['CLICK'],
+      events: [event],
+      ...(criteria ? { criteria } : {}),
       profile: { profileId: profileId!, webhook: { notifyUrl }, ...(security?.type && security.credentials ? { security: { type: security.type, credentials: security.credentials } as SubscriptionSecurity } : {}) },
     }];
   });

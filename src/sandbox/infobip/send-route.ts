@@ -2,7 +2,9 @@
 // (latency, hang, 429, 500, as an overloaded gateway would produce them before looking at the
 // request), then `Authorization: App`, then the body against the endpoint's own OpenAPI request
 // schema plus its documented extra rules. Accepted messages get the status the spec's 200 example
-// shows now, a delivery report later and, for channels that have them, sometimes a seen report.
+// shows now, a delivery report later and, for channels that have them, sometimes a seen report:
+// to the URLs the message names, or else to the sending account's subscriptions whose criteria it
+// matches.
 import type { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
@@ -14,8 +16,9 @@ import type { AcceptedMessage, Ledger } from './ledger.ts';
 import { generateBulkId, generateMessageId, type Random } from './random.ts';
 import type { ReadMessage, SimulatedEndpoint } from './simulated-endpoint.ts';
 import type { MessageStatus } from './statuses.ts';
-import type { DeliveryOutcomeMix, InfobipFaults } from './types.ts';
-import type { WebhookDispatcher } from './webhook-dispatcher.ts';
+import { type Platform, type Subscription, subscriptionTarget } from './subscriptions.ts';
+import type { DeliveryOutcomeMix, InfobipFaults, SimChannel } from './types.ts';
+import type { WebhookDispatcher, WebhookTarget } from './webhook-dispatcher.ts';
 
 export interface SendDeps {
   apiKeys: ReadonlySet<string>;
@@ -30,6 +33,8 @@ export interface SendDeps {
   seenDelayMs: () => number;
   ledger: Ledger;
   dispatcher: WebhookDispatcher;
+  /** The account's (API key's) subscriptions to an event on a channel that take messages sent with `platform`. */
+  subscribed(apiKey: string, channel: SimChannel, event: 'DELIVERY' | 'SEEN', platform: Platform | undefined): Subscription[];
   /** Sockets of requests swallowed by the timeout fault; destroyed when the simulator closes. */
   hungSockets: Set<Socket>;
 }
@@ -110,10 +115,10 @@ export function sendRoute(endpoint: SimulatedEndpoint, deps: SendDeps): FastifyP
       const violations = endpoint.rules(body, now);
       if (violations.length > 0) return reject(reply, 400, violations);
 
-      return reply.code(200).send(accept(body, now, arrival.number));
+      return reply.code(200).send(accept(body, now, arrival.number, key));
     });
 
-    function accept(body: unknown, now: Date, requestNumber: number) {
+    function accept(body: unknown, now: Date, requestNumber: number, apiKey: string) {
       const request = endpoint.read(body);
       const bulkId = request.bulkId ?? generateBulkId(random);
       // A scheduled message is only "sent" at sendAt; its reports follow from there.
@@ -146,28 +151,38 @@ export function sendRoute(endpoint: SimulatedEndpoint, deps: SendDeps): FastifyP
             callbackData: message.callbackData,
             webhookUrl: message.deliveryUrl,
             seenUrl: seen ? message.seenUrl : undefined,
+            ...(message.platform ? { platform: { ...message.platform } } : {}),
             messageCount: message.messageCount,
             outcome: subject.outcome,
             request: message.request,
             requestOptions: (body as { options?: unknown }).options,
           });
           answered.push({ messageId: subject.messageId, to: destination.to, messageCount: message.messageCount });
-          scheduleReports(subject, message, now, sentAt);
+          scheduleReports(subject, message, now, sentAt, apiKey);
         }
       }
       ledger.accepted(accepted, now, requestNumber);
       return endpoint.respond({ body, bulkId, status, messages: answered });
     }
 
-    function scheduleReports(subject: ReportSubject, message: ReadMessage, now: Date, sentAt: Date) {
-      const seenUrl = seen ? message.seenUrl : undefined;
-      if (!message.deliveryUrl && !seenUrl) return;
+    /**
+     * Where a message's reports of one kind go: the URL the request names, or else every
+     * subscription of the account to that event whose criteria the message matches.
+     */
+    function reportTargets(url: string | undefined, event: 'DELIVERY' | 'SEEN', stream: string, subject: ReportSubject, apiKey: string): WebhookTarget[] {
+      if (url) return [{ url, stream }];
+      return deps.subscribed(apiKey, endpoint.channel, event, subject.platform).map((s) => subscriptionTarget(s, stream));
+    }
+
+    function scheduleReports(subject: ReportSubject, message: ReadMessage, now: Date, sentAt: Date, apiKey: string) {
+      const deliveryTargets = message.notify ? reportTargets(message.deliveryUrl, 'DELIVERY', delivery.webhook, subject, apiKey) : [];
+      const seenTargets = seen ? reportTargets(message.seenUrl, 'SEEN', seen.webhook, subject, apiKey) : [];
+      if (deliveryTargets.length === 0 && seenTargets.length === 0) return;
       const wait = deps.deliveryDelayMs();
       const offset = sentAt.getTime() - now.getTime();
       const at = (ms: number) => new Date(sentAt.getTime() + ms);
 
-      if (message.deliveryUrl) {
-        const target = { url: message.deliveryUrl, stream: delivery.webhook };
+      for (const target of deliveryTargets) {
         // Requested intermediate report (`intermediateReport: true`): halfway to the final one.
         if (message.intermediateReport) dispatcher.enqueue(target, delivery.build(subject, 'intermediate', sentAt, at(wait / 2)), offset + wait / 2);
         const late =
@@ -179,9 +194,9 @@ export function sendRoute(endpoint: SimulatedEndpoint, deps: SendDeps): FastifyP
 
       // The recipient reads some delivered messages a while after the DELIVERED report. Whether
       // that report itself reached the client (drop fault) does not matter: it was delivered.
-      if (seen && seenUrl && subject.outcome === 'delivered' && random.chance(deps.seenRate())) {
+      if (seen && seenTargets.length > 0 && subject.outcome === 'delivered' && random.chance(deps.seenRate())) {
         const after = wait + deps.seenDelayMs();
-        dispatcher.enqueue({ url: seenUrl, stream: seen.webhook }, seen.build(subject, sentAt, at(after)), offset + after);
+        for (const target of seenTargets) dispatcher.enqueue(target, seen.build(subject, sentAt, at(after)), offset + after);
       }
     }
   };

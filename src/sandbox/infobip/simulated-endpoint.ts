@@ -5,6 +5,7 @@ import type { Violation } from '../openapi.ts';
 import type { ErrorShape } from './api-errors.ts';
 import type { DeliveryReportBuilder } from './delivery-report.ts';
 import type { SeenReportBuilder } from './seen-report.ts';
+import type { Platform } from './subscriptions.ts';
 import type { MessageStatus } from './statuses.ts';
 import type { SimChannel } from './types.ts';
 
@@ -20,13 +21,19 @@ export interface ReadMessage {
   text?: string;
   hex?: string;
   callbackData?: string;
-  /** Where delivery reports go; undefined when none is to be posted (no URL, or `notify: false`). */
+  /** Where delivery reports go; undefined when the request names no URL, or `notify: false`. */
   deliveryUrl?: string;
+  /**
+   * False for `notify: false`: no delivery report at all. Otherwise, without `deliveryUrl`, the
+   * account's DELIVERY subscriptions apply ("When no webhook is specified in the request and
+   * notify is set to 'true' or not defined, your Subscription settings will apply").
+   */
+  notify: boolean;
   /** `intermediateReport: true`: a non-final report precedes the final one. */
   intermediateReport: boolean;
-  /** Where seen reports go; undefined when the message asked for none or the channel has none. */
+  /** Where seen reports go; undefined when the request names none (the SEEN subscriptions then apply) or the channel has none. */
   seenUrl?: string;
-  platform?: { entityId?: string; applicationId?: string };
+  platform?: Platform;
   campaignReferenceId?: string;
 }
 

@@ -7,13 +7,13 @@ import Fastify from 'fastify';
 import { hasRequestBody, hasWebhook, loadInfobipSpec } from '../openapi.ts';
 import { controlRoutes } from './control-routes.ts';
 import { buildClick, buildInbound, firstLink, type ReplyRequest, trackingUrlOf } from './engagement.ts';
-import { type Subscription, subscriptionProblem, subscriptionTarget } from './subscriptions.ts';
+import { matchesCriteria, type Subscription, subscriptionProblem, subscriptionTarget } from './subscriptions.ts';
 import { DEFAULT_OUTCOMES, NO_FAULTS, checkOutcomes, mergeFaults } from './faults.ts';
 import { Ledger } from './ledger.ts';
 import { logsRoute, SIMULATED_LOGS_ENDPOINTS } from './logs-route.ts';
 import { createRandom } from './random.ts';
 import { SIMULATED_ENDPOINTS } from './endpoints.ts';
-import { clickSubscriptions, MANAGEMENT_ENDPOINTS, newSimAccount, type SimAccount, type SimNumber } from './management-endpoints.ts';
+import { accountSubscriptions, MANAGEMENT_ENDPOINTS, newSimAccount, type SimAccount, type SimNumber } from './management-endpoints.ts';
 import { managementRoute, operationScopes } from './management-route.ts';
 import { acceptedStatus, sendRoute } from './send-route.ts';
 import type { DeliveryOutcomeMix, InfobipFaults, InfobipStats, SimMessage } from './types.ts';
@@ -73,7 +73,7 @@ export interface InfobipSimulator {
   account(apiKey: string): SimAccount;
   /** Resolves when every scheduled report has been delivered or given up. */
   flushWebhooks(): Promise<void>;
-  /** A Subscriptions Management subscription for CLICK and/or INBOUND_MESSAGE events. */
+  /** A Subscriptions Management subscription for CLICK and/or INBOUND_MESSAGE events (criteria apply to clicks). */
   subscribe(subscription: Subscription): void;
   /** The recipient of a message clicks its link (or `url`); answers where the click report goes, once per URL. */
   click(messageId: string, url?: string): { url: string; notifyUrls: string[] };
@@ -114,17 +114,24 @@ export async function startInfobipSimulator(opts: InfobipSimulatorOptions): Prom
     }
   }
 
+  // Management state lives per API key: one key, one Infobip account.
+  const accounts = new Map<string, SimAccount>();
+  const accountOf = (apiKey: string) => {
+    let account = accounts.get(apiKey);
+    if (!account) accounts.set(apiKey, (account = newSimAccount(opts.numbers)));
+    return account;
+  };
   let subscriptions: Subscription[] = [];
   const subscribed = (event: 'CLICK' | 'INBOUND_MESSAGE') => subscriptions.find((sub) => sub.events.includes(event));
   /**
    * The control API's CLICK subscription, and every one made through the Subscriptions API for the
-   * message's channel. The ledger does not say which key sent a message, so every account's count:
-   * a test that clicks uses one account.
+   * message's channel, that the message matches the criteria of. The ledger does not say which key
+   * sent a message, so every account's count: a test that clicks uses one account.
    */
-  const clickSubscriptionsOf = (message: SimMessage): Subscription[] => [
-    ...[subscribed('CLICK')].filter((s) => s !== undefined),
-    ...[...accounts.values()].flatMap((account) => clickSubscriptions(account, message.channel)),
-  ];
+  const clickSubscriptionsOf = (message: SimMessage): Subscription[] =>
+    [...[subscribed('CLICK')].filter((s) => s !== undefined), ...[...accounts.values()].flatMap((account) => accountSubscriptions(account, message.channel, 'CLICK'))].filter((s) =>
+      matchesCriteria(s, message.platform),
+    );
   const fail = (message: string) => Object.assign(new Error(message), { statusCode: 400 });
   /** The latest message accepted for a destination: what a recipient replies to. */
   const latestTo = (destination: string) =>
@@ -151,7 +158,7 @@ export async function startInfobipSimulator(opts: InfobipSimulatorOptions): Prom
       const clicked = url ?? firstLink(message.text) ?? 'https://www.infobip.com';
       const own = trackingUrlOf(message);
       const targets = own ? [{ url: own, stream: 'receive-sms-tracking-notification', unwrapped: true }] : clickSubscriptionsOf(message).map((s) => subscriptionTarget(s, 'receive-sms-tracking-notification', true));
-      if (targets.length === 0) throw fail('the message has no trackingUrl and no CLICK subscription exists');
+      if (targets.length === 0) throw fail('the message has no trackingUrl and no CLICK subscription takes it (none exists, or none has criteria it matches)');
       const click = buildClick(message, clicked, new Date());
       for (const target of targets) dispatcher.enqueue(target, click, 0);
       return { url: clicked, notifyUrls: targets.map((t) => t.url) };
@@ -185,19 +192,14 @@ export async function startInfobipSimulator(opts: InfobipSimulatorOptions): Prom
     ledger,
     dispatcher,
     hungSockets,
+    subscribed: (apiKey: string, channel: string, event: 'DELIVERY' | 'SEEN', platform: SimMessage['platform']) =>
+      accountSubscriptions(accountOf(apiKey), channel, event).filter((s) => matchesCriteria(s, platform)),
   };
   // One encapsulated plugin per endpoint: each has its own error shape in its error handler.
   for (const endpoint of SIMULATED_ENDPOINTS) await app.register(sendRoute(endpoint, deps));
   for (const endpoint of SIMULATED_LOGS_ENDPOINTS) await app.register(logsRoute(endpoint, deps));
   await app.register(whatsappTemplatesRoute(deps.apiKeys));
   await app.register(zaloTemplatesRoute(deps.apiKeys));
-  // Management state lives per API key: one key, one Infobip account.
-  const accounts = new Map<string, SimAccount>();
-  const accountOf = (apiKey: string) => {
-    let account = accounts.get(apiKey);
-    if (!account) accounts.set(apiKey, (account = newSimAccount(opts.numbers)));
-    return account;
-  };
   for (const endpoint of MANAGEMENT_ENDPOINTS) {
     operationScopes(endpoint); // a misspelt path fails start-up
     await app.register(managementRoute(endpoint, { apiKeys: deps.apiKeys, scopesOf: (key) => opts.apiKeyScopes?.[key], accountOf, subscribe: control.subscribe }));

@@ -1,19 +1,31 @@
 // The simulator's stand-in for Subscriptions Management (infobip-subscriptions-api-openapi.json):
-// which URL receives the CLICK and INBOUND_MESSAGE events of the account, in which format, and
-// with which security. Set through /__sim/subscriptions, in the shape of the spec's subscription
-// body (`events`, `profile.webhook.notifyUrl`, `profile.security {type, credentials}`).
+// which URL receives the events of the account, for which messages (`criteria`), in which format,
+// and with which security. Set through /__sim/subscriptions (CLICK and INBOUND_MESSAGE), or made
+// through the Subscriptions API (management-endpoints.ts), in the shape of the spec's subscription
+// body (`events`, `criteria`, `profile.webhook.notifyUrl`, `profile.security {type, credentials}`).
 import { createHmac } from 'node:crypto';
 import type { WebhookTarget } from './webhook-dispatcher.ts';
 
-export type SubscribedEvent = 'CLICK' | 'INBOUND_MESSAGE';
+export type SubscribedEvent = 'CLICK' | 'INBOUND_MESSAGE' | 'DELIVERY' | 'SEEN';
 export type InboundFormat = 'MO_JSON_2' | 'MO_MESSAGES_API_JSON';
 
 export type SubscriptionSecurity =
   | { type: 'BASIC'; credentials: { username: string; password: string } }
   | { type: 'HMAC'; credentials: { secretKey: string; algorithm: string } };
 
+/** The application and entity a message was sent with (`options.platform`, or flat in older APIs). */
+export interface Platform {
+  applicationId?: string;
+  entityId?: string;
+}
+
 export interface Subscription {
   events: SubscribedEvent[];
+  /**
+   * The spec's "Application and Entity pair to match": the subscription takes only the events of
+   * messages matching one pair; none (or an empty list) takes every message's.
+   */
+  criteria?: Platform[];
   /** Inbound message format (the number's inbound configuration renderer); default MO_JSON_2. */
   format?: InboundFormat;
   /** `profileId` names a profile made through the Subscriptions API (the control API's have none). */
@@ -26,6 +38,7 @@ const DIGESTS: Record<string, string> = { HMAC_MD5: 'md5', HMAC_SHA_1: 'sha1', H
 export function subscriptionProblem(value: unknown): string | undefined {
   const s = value as Partial<Subscription> | undefined;
   if (!Array.isArray(s?.events) || s.events.length === 0 || !s.events.every((e) => e === 'CLICK' || e === 'INBOUND_MESSAGE')) return 'events must list CLICK and/or INBOUND_MESSAGE';
+  if (s.criteria !== undefined && !(Array.isArray(s.criteria) && s.criteria.every(isPlatform))) return 'criteria must be a list of {applicationId?, entityId?} (strings)';
   if (typeof s.profile?.webhook?.notifyUrl !== 'string' || !/^https?:\/\//.test(s.profile.webhook.notifyUrl)) return 'profile.webhook.notifyUrl must be an http(s) URL';
   if (s.format !== undefined && s.format !== 'MO_JSON_2' && s.format !== 'MO_MESSAGES_API_JSON') return 'format must be MO_JSON_2 or MO_MESSAGES_API_JSON';
   const security = s.profile.security;
@@ -33,6 +46,22 @@ export function subscriptionProblem(value: unknown): string | undefined {
   if (security.type === 'BASIC') return security.credentials?.username && security.credentials.password ? undefined : 'BASIC credentials need username and password';
   if (security.type === 'HMAC') return security.credentials?.secretKey && DIGESTS[security.credentials.algorithm] ? undefined : 'HMAC credentials need secretKey and a HmacAlgorithm';
   return 'security.type must be BASIC or HMAC';
+}
+
+const isPlatform = (c: unknown): boolean =>
+  typeof c === 'object' && c !== null && Object.entries(c).every(([k, v]) => (k === 'applicationId' || k === 'entityId') && typeof v === 'string');
+
+/**
+ * Whether a subscription takes the events of a message sent with `platform`: one of its criteria
+ * matches when each half it names equals the message's ("You can set the rule to match only
+ * Application or only Entity"). A message sent without an application matches no criterion that
+ * names one.
+ */
+export function matchesCriteria(subscription: Pick<Subscription, 'criteria'>, platform: Platform | undefined): boolean {
+  if (!subscription.criteria?.length) return true;
+  return subscription.criteria.some(
+    (c) => (c.applicationId === undefined || c.applicationId === platform?.applicationId) && (c.entityId === undefined || c.entityId === platform?.entityId),
+  );
 }
 
 /** Where and how a subscribed event is posted. */

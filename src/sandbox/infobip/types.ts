@@ -1,6 +1,7 @@
 // Shapes shared by the simulator's parts. Public ones are re-exported from simulator.ts.
 // The channel names are declared with the registry (endpoints.ts), so a channel is added in one file.
 import type { SimChannel } from './endpoints.ts';
+import type { Platform } from './subscriptions.ts';
 
 export type { SimChannel };
 
@@ -50,6 +51,8 @@ export interface SimMessage {
   webhookUrl?: string;
   /** Where seen reports go (RCS/Viber `webhooks.seen.url`, WhatsApp `notifyUrl`), when the channel has them. */
   seenUrl?: string;
+  /** The application and entity it was sent with: which subscriptions' criteria it matches. */
+  platform?: Platform;
   /** The whole request message (one element of `messages[]`) as it was accepted. */
   request: unknown;
   /** The request-level `options` (schedule, tracking…) of the request that carried it, if any. */
