@@ -76,6 +76,40 @@ describe('Reports activity UI, in Chromium', () => {
     assert.equal(await reopened.isChecked('#type-delivery'), true);
   });
 
+  test('a saved report type is restored by alias, as execute reads it; an unknown one is named and must be chosen', async () => {
+    const jb = sandbox.info.journeyBuilderUrl;
+    const journey = (await (await fetch(`${jb}/api/journey`)).json()) as { activities: { key: string; arguments: { execute: { inArguments: Record<string, string>[] } } }[] };
+    const reports = journey.activities.find((a) => a.arguments.execute.inArguments.some((entry) => 'reportType' in entry));
+    assert.ok(reports, 'the Reports activity saved by the test before');
+    const saveWith = async (key: string, reportType: string) => {
+      const inArguments = [reports.arguments.execute.inArguments[0]!, { reportType }];
+      const copy = { ...reports, key, arguments: { ...reports.arguments, execute: { ...reports.arguments.execute, inArguments } } };
+      assert.equal((await fetch(`${jb}/api/activities`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(copy) })).status, 200);
+    };
+
+    // Written by hand or by an older version: execute reads these as URL tracking and Reply.
+    for (const [key, alias, mode] of [['REST-alias-1', 'click', 'url'], ['REST-alias-2', 'URL tracking', 'url'], ['REST-alias-3', 'two_way', 'reply']] as const) {
+      await saveWith(key, alias);
+      const reopened = await openActivity(page, jb, `key=${key}`);
+      assert.equal(await reopened.isChecked(`#type-${mode}`), true, `${alias} reopens as ${mode}`);
+      assert.equal(await reopened.isHidden('#report-type-error'), true);
+    }
+
+    await saveWith('REST-alias-4', 'opens');
+    const unknown = await openActivity(page, jb, 'key=REST-alias-4');
+    assert.match((await unknown.textContent('#report-type-error')) ?? '', /"opens" is not one this activity knows/);
+    assert.deepEqual(await unknown.locator('#report-types input:checked').count(), 0);
+    await clickNext(page);
+    await unknown.waitForSelector('#report-type-error:has-text("Choose the report to fetch")');
+    await unknown.click('label[for="type-reply"]');
+    assert.equal(await unknown.isHidden('#report-type-error'), true);
+    await clickNext(page);
+    await page.waitForSelector('#result:not([hidden])');
+    const saved = (await savedActivities(page)).at(-1);
+    assert.equal(saved.key, 'REST-alias-4');
+    assert.deepEqual(saved.arguments.execute.inArguments[1], { reportType: 'reply' });
+  });
+
   test('the engagement split is the same page without a report type, and routes the contact on delivery', async () => {
     const jb = sandbox.info.journeyBuilderUrl;
     const message = await openActivity(page, jb, 'activity=message');

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { lookupClick, lookupReply } from '../reports/engagement-lookup.ts';
 import { lookupDeliveryReport } from '../reports/report-lookup.ts';
 import type { Database } from '../store/schema.ts';
+import { reportTypeKey } from './report-type-key.ts';
 
 /**
  * The Reports activity's report types (its `reportType` inArgument): which fields each answers
@@ -46,11 +47,10 @@ export const reportModes: readonly ReportMode[] = [
   },
 ];
 
-const normalise = (name: string) => name.toLowerCase().replace(/[\s_-]/g, '');
 const byName = new Map<string, ReportMode>();
-for (const mode of reportModes) for (const name of [mode.id, ...mode.aliases]) byName.set(normalise(name), mode);
+for (const mode of reportModes) for (const name of [mode.id, ...mode.aliases]) byName.set(reportTypeKey(name), mode);
 
 /** The mode a `reportType` names; absent means Delivery (the activity's first and original mode). */
 export function findReportMode(reportType: string | undefined): ReportMode | undefined {
-  return reportType === undefined || reportType.trim() === '' ? reportModes[0] : byName.get(normalise(reportType));
+  return reportType === undefined || reportType.trim() === '' ? reportModes[0] : byName.get(reportTypeKey(reportType));
 }

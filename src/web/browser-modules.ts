@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { reportModes } from '../journey/report-modes.ts';
+import { reportTypeKey } from '../journey/report-type-key.ts';
 
 /**
  * Server modules the activity UIs run in the browser too, so the UI counts and checks exactly as
@@ -10,6 +11,7 @@ import { reportModes } from '../journey/report-modes.ts';
  */
 const ENTRIES: Record<string, string> = {
   'counters.js': fileURLToPath(new URL('./shared/counters.ts', import.meta.url)),
+  'report-type-key.js': fileURLToPath(new URL('../journey/report-type-key.ts', import.meta.url)),
 };
 
 /**
@@ -18,7 +20,8 @@ const ENTRIES: Record<string, string> = {
  * hold database lookups, so they are not bundled: only the data the page needs is written out.)
  */
 const DATA: Record<string, () => Record<string, unknown>> = {
-  'report-modes.js': () => ({ reportModes: reportModes.map(({ id, label, help }) => ({ id, label, help })) }),
+  // `keys`: every name a saved `reportType` may use for the mode, as report-type-key.js reads it.
+  'report-modes.js': () => ({ reportModes: reportModes.map(({ id, label, help, aliases }) => ({ id, label, help, keys: [id, ...aliases].map(reportTypeKey) })) }),
 };
 
 const built = new Map<string, Promise<string>>();

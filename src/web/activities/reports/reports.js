@@ -6,6 +6,7 @@ import { el } from '../shared/form-kit.js';
 import { on, startActivity, trigger } from '../shared/journey.js';
 // The report types execute accepts (src/journey/report-modes.ts), as the `reportType` inArgument names them.
 import { reportModes } from '/ui/shared/report-modes.js';
+import { reportTypeKey } from '/ui/shared/report-type-key.js';
 
 const $ = (id) => document.getElementById(id);
 const isSplit = document.body.dataset.activity === 'split';
@@ -24,9 +25,10 @@ function render(activities, saved) {
     ...activities.map((a) => el('option', { value: a.key, text: a.name ? `${a.name} (${a.key})` : a.key })),
   );
   const savedKey = /^\{\{Interaction\.([^.]+)\.messageId\}\}$/.exec(saved.get('messageId') ?? '')?.[1];
-  if (savedKey && !activities.some((a) => a.key === savedKey)) showError(`The saved Message activity ${savedKey} is no longer in this journey: choose another.`);
+  if (savedKey && !activities.some((a) => a.key === savedKey)) showError('message-activity', `The saved Message activity ${savedKey} is no longer in this journey: choose another.`);
   else select.value = savedKey ?? (activities.length === 1 ? activities[0].key : '');
-  const type = saved.get('reportType') ?? reportModes[0].id;
+  const type = savedReportMode(saved.get('reportType'));
+  if (type === undefined) showError('report-type', `The saved report type "${saved.get('reportType')}" is not one this activity knows: choose one.`);
   $('report-types').replaceChildren(
     ...reportModes.map(({ id: value, label, help }) =>
       el('div', { class: 'slds-radio' },
@@ -37,35 +39,48 @@ function render(activities, saved) {
   updateBinding();
 }
 
+/** The mode a saved `reportType` names, by id or alias, as execute reads it; absent means Delivery. */
+function savedReportMode(reportType) {
+  if (reportType === undefined || String(reportType).trim() === '') return reportModes[0].id;
+  return reportModes.find((mode) => mode.keys.includes(reportTypeKey(String(reportType))))?.id;
+}
+
 function updateBinding() {
   const key = $('message-activity').value;
   $('binding').textContent = key ? bindingOf(key) : '—';
 }
 
-function showError(message) {
-  const help = $('message-activity-error');
+/** A message under the field it is about ('message-activity' or 'report-type'), or none. */
+function showError(field, message) {
+  const help = $(`${field}-error`);
   help.textContent = message ?? '';
   help.hidden = !message;
-  $('message-activity').closest('.slds-form-element').classList.toggle('slds-has-error', Boolean(message));
+  help.closest('.slds-form-element').classList.toggle('slds-has-error', Boolean(message));
 }
 
 on('clickedNext', () => {
   const key = $('message-activity').value;
   if (!key) {
-    showError('Choose the Message activity whose report you want');
+    showError('message-activity', 'Choose the Message activity whose report you want');
     $('message-activity').focus();
     trigger('ready');
     return;
   }
-  const reportType = document.querySelector('input[name="reportType"]:checked')?.value ?? reportModes[0].id;
+  const reportType = document.querySelector('input[name="reportType"]:checked')?.value;
+  if (!isSplit && !reportType) {
+    showError('report-type', 'Choose the report to fetch');
+    trigger('ready');
+    return;
+  }
   payload.arguments.execute.inArguments = isSplit ? [{ messageId: bindingOf(key) }] : [{ messageId: bindingOf(key) }, { reportType }];
   payload.metaData = { ...payload.metaData, isConfigured: true };
   trigger('updateActivity', payload);
 });
 $('message-activity').addEventListener('change', () => {
-  showError(undefined);
+  showError('message-activity', undefined);
   updateBinding();
 });
+$('report-types').addEventListener('change', () => showError('report-type', undefined));
 
 const started = await startActivity();
 payload = started.payload;
