@@ -129,6 +129,16 @@ for (const dialect of testDialects) {
       assert.equal((await post(sandbox.info.webhooks.clicks!, { url: 'https://x.example' })).status, 400);
     });
 
+    test('a click time no Date can hold is a 400 naming sendDateTime, not a server error (found by a CI seed)', async () => {
+      const [id] = await ourMessages(1);
+      for (const sendDateTime of [-1.2941882545398292e261, 1e300, -1, 1.5]) {
+        const answer = await post(sandbox.info.webhooks.clicks!, { results: [{ messageId: id, url: 'https://x.example', sendDateTime }] });
+        assert.equal(answer.status, 400, String(sendDateTime));
+        assert.match(await answer.text(), /sendDateTime/);
+      }
+      assert.equal((await db().selectFrom('url_clicks').selectAll().where('message_id', '=', id!).execute()).length, 0);
+    });
+
     test('Basic subscription security: requests without the credentials get 401 and store nothing', async () => {
       assert.equal((await admin(`/tenants/${tenant.id}/reports`, { webhookSecurity: { type: 'BASIC', username: 'infobip', password: 's3cret-pass' } })).status, 200);
       try {

@@ -10,7 +10,8 @@ const ClickWebhook = Type.Object({
   notificationType: Type.Optional(Type.String()),
   recipient: Type.Optional(Type.String()),
   url: Type.Optional(Type.String()),
-  sendDateTime: Type.Optional(Type.Number()),
+  // Epoch milliseconds, within what a Date can hold (±8.64e15): anything else has no instant.
+  sendDateTime: Type.Optional(Type.Integer({ minimum: 0, maximum: 8.64e15 })),
   messageId: Type.String({ minLength: 1 }),
   callbackData: Type.Optional(Type.String()),
   recipientInfo: Type.Optional(
