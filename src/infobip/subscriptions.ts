@@ -60,14 +60,14 @@ export type ReplacedSubscriptions = { ok: true; created: CreatedSubscriptions; l
  * security: the application (an existing one is reused), a new set, then every earlier set of ours
  * removed. The new set comes first so reports keep flowing if anything fails; a set that cannot be
  * completed is taken back, leaving the old one in place. Subscriptions and profiles we did not make
- * are never touched (see isOurs).
+ * are never touched (see ourIds).
  */
 export async function replaceSubscriptions(key: InfobipKey, input: SubscriptionsInput): Promise<ReplacedSubscriptions> {
   const application = await infobipCall(key, 'POST', '/provisioning/1/applications', { applicationId: input.applicationId, applicationName: input.applicationName });
   if (!application.ok && application.status !== 409) return { ok: false, message: `Application: ${application.message}` };
   const created = await createSet(key, input);
   if (!created.ok) {
-    await removeSubscriptions(key, Object.entries(created.made));
+    await removeSubscriptions(key, byChannel(created.made));
     return { ok: false, message: created.message };
   }
   const fresh = new Set(Object.values(created.subscriptions));
@@ -113,11 +113,17 @@ function subscriptionId(applicationId: string, channel: string, event: Event, su
  * found too. The shape is anchored at both ends: another tenant's application id that begins with
  * ours cannot match.
  */
-function isOurs(id: string, input: SubscriptionsInput): boolean {
-  if (Object.values(input.previous ?? {}).includes(id)) return true;
+function ourIds(input: SubscriptionsInput): (id: string) => boolean {
+  const stored = new Set(Object.values(input.previous ?? {}));
   const application = input.applicationId.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const channels = CHANNELS.map((c) => c.channel.toLowerCase()).join('|');
-  return new RegExp(`^${application}-(${channels})-(delivery|seen|click)-[0-9a-f]{6}$`).test(id);
+  const shape = new RegExp(`^${application}-(${channels})-(delivery|seen|click)-[0-9a-f]{6}$`);
+  return (id) => stored.has(id) || shape.test(id);
+}
+
+/** [channel, subscriptionId] pairs of a set as stored (`CHANNEL:EVENT` → id). */
+function byChannel(set: Record<string, string>): [string, string][] {
+  return Object.entries(set).map(([channelEvent, id]) => [channelEvent.split(':')[0]!, id]);
 }
 
 /**
@@ -125,11 +131,12 @@ function isOurs(id: string, input: SubscriptionsInput): boolean {
  * the paged listings show (a listing that fails leaves the stored set to go by).
  */
 async function ourSubscriptions(key: InfobipKey, input: SubscriptionsInput): Promise<[string, string][]> {
-  const ours = new Map(Object.entries(input.previous ?? {}).map(([channelEvent, id]) => [id, channelEvent.split(':')[0]!]));
+  const ours = new Map(byChannel(input.previous ?? {}).map(([channel, id]) => [id, channel]));
+  const isOurs = ourIds(input);
   for (const { channel } of CHANNELS) {
     for (const listed of await listAll(key, `/subscriptions/1/subscription/${channel}`)) {
       const id = (listed as { subscriptionId?: unknown }).subscriptionId;
-      if (typeof id === 'string' && isOurs(id, input)) ours.set(id, channel);
+      if (typeof id === 'string' && isOurs(id)) ours.set(id, channel);
     }
   }
   return [...ours].map(([id, channel]) => [channel, id]);
