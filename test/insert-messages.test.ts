@@ -7,6 +7,7 @@ import { openStore, type Store } from '../src/store/database.ts';
 import type { MessagesTable } from '../src/store/schema.ts';
 import { insertMessages } from '../src/store/sql/insertMessages.ts';
 import { createTestDatabase, type TestDatabase, testDialects } from './helpers/databases.ts';
+import { queuedMessageRow } from './helpers/messages.ts';
 
 const T0 = 1_800_000_000_000;
 
@@ -24,34 +25,19 @@ const AWKWARD = [
 ];
 
 function row(index: number, text: string): Insertable<MessagesTable> {
-  return {
+  return queuedMessageRow({
     id: `m-${index}`,
-    tenant_id: 'tenant',
-    activity_id: 'activity',
+    created_at: T0,
+    next_attempt_at: T0 + index,
     journey_id: index % 2 === 0 ? null : 'journey',
-    definition_instance_id: null,
     contact_key: text,
-    channel: 'sms',
-    account_id: 'account',
     destination: `4915100000${index}`,
     payload: text,
-    bulk_id: 'bulk',
     callback_data: index % 3 === 0 ? null : text,
     predicted_count: index % 2 === 0 ? null : index,
-    state: 'queued',
-    attempts: 0,
-    next_attempt_at: T0 + index,
-    lease_owner: null,
-    lease_until: null,
-    created_at: T0,
-    sent_at: null,
-    provider_status: null,
-    last_error: null,
-    flow_key: 'tenant/journey/activity',
     pace_interval_us: index % 2 === 0 ? null : 1_500_000_000_000,
     cancel_on_stop: 0,
-    expires_at: T0 + 86_400_000,
-  };
+  });
 }
 
 for (const dialect of testDialects) {

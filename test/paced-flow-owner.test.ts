@@ -7,40 +7,21 @@ import { claimPacedMessages } from '../src/store/sql/claimPacedMessages.ts';
 import { insertMessages } from '../src/store/sql/insertMessages.ts';
 import { releasePacedFlows } from '../src/store/sql/releasePacedFlows.ts';
 import { createTestDatabase, type TestDatabase, testDialects } from './helpers/databases.ts';
+import { queuedMessageRow } from './helpers/messages.ts';
 
 const FLOW = 'tenant/journey/activity';
 const INTERVAL_US = 10_000;
 const T0 = 1_800_000_000_000;
 
 function queued(index: number) {
-  return {
+  return queuedMessageRow({
     id: `paced-${index}`,
-    tenant_id: 'tenant',
-    activity_id: 'activity',
-    journey_id: 'journey',
-    definition_instance_id: null,
-    contact_key: `contact-${index}`,
-    channel: 'sms',
-    account_id: 'account',
-    destination: `4915100000${index}`,
-    payload: '{}',
-    bulk_id: 'bulk',
-    callback_data: null,
-    predicted_count: 1,
-    state: 'queued' as const,
-    attempts: 0,
-    next_attempt_at: T0,
-    lease_owner: null,
-    lease_until: null,
     created_at: T0,
-    sent_at: null,
-    provider_status: null,
-    last_error: null,
+    contact_key: `contact-${index}`,
+    destination: `4915100000${index}`,
     flow_key: FLOW,
     pace_interval_us: INTERVAL_US,
-    cancel_on_stop: 1,
-    expires_at: T0 + 86_400_000,
-  };
+  });
 }
 
 for (const dialect of testDialects) {
