@@ -103,6 +103,15 @@ describe('execute JWT attacks', () => {
     await refused(postJwt(executeUrl, handBuiltJwt({ alg: 'HS256' }, [] as unknown as Record<string, unknown>, secret)), 'array payload');
     await refused(postJwt(executeUrl, `${h}.${b64('not json')}.${s}`), 'payload not JSON');
     await refused(postJwt(executeUrl, `${h}.${p}.${s.slice(0, -2)}`), 'truncated signature');
+    // 32 bytes take 43 base64url characters: the last one's two low bits are unused, so three
+    // other spellings decode to the same HMAC. Only the canonical one is the signature.
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const last = alphabet.indexOf(s.at(-1)!);
+    const sameBytes = `${s.slice(0, -1)}${alphabet[last ^ 1]}`;
+    assert.deepEqual(Buffer.from(sameBytes, 'base64url'), Buffer.from(s, 'base64url'));
+    await refused(postJwt(executeUrl, `${h}.${p}.${sameBytes}`), 'signature with unused bits set');
+    // A character outside ASCII whose low byte is the right one must not pass for it.
+    await refused(postJwt(executeUrl, `${h}.${p}.${s.slice(0, -1)}${String.fromCharCode(0x100 + s.charCodeAt(s.length - 1))}`), 'non-ASCII signature');
   });
 
   test(`exp, nbf and iat: refused beyond ${CLOCK_SKEW_SECONDS} s of clock skew, accepted within it`, async () => {

@@ -33,7 +33,7 @@ const phones = Array.from({ length: 200 }, (_, i) => `+4915100000${i}`);
 const lookups: { name: string; run: (db: Kysely<Database>) => Promise<unknown>; uses: RegExp }[] = [
   { name: 'selectMessagesForReports', run: (db) => selectMessagesForReports(db, 't', ids), uses: /messages USING INDEX sqlite_autoindex_messages_1 \(id=\?\)/ },
   { name: 'selectWaitingMessage', run: (db) => selectWaitingMessage(db, 't', 'a'), uses: /messages USING INDEX sqlite_autoindex_messages_1 \(id=\?\)/ },
-  { name: 'selectRecentMessagesTo', run: (db) => selectRecentMessagesTo(db, 't', phones, 0), uses: /messages USING INDEX messages_destination \(destination=\? AND tenant_id=\? AND created_at>\?\)/ },
+  { name: 'selectRecentMessagesTo', run: (db) => selectRecentMessagesTo(db, 't', phones, 0), uses: /messages USING INDEX messages_sent_destination \(destination=\? AND tenant_id=\? AND created_at>\?\)/ },
   { name: 'selectReports', run: (db) => selectReports(db, 't', ids), uses: /reports USING INDEX sqlite_autoindex_reports_1 \(message_id=\?\)/ },
   { name: 'selectFirstClicks', run: (db) => selectFirstClicks(db, 't', ids), uses: /url_clicks USING INDEX sqlite_autoindex_url_clicks_1 \(message_id=\?\)/ },
   { name: 'selectInboundMessages', run: (db) => selectInboundMessages(db, 't', ids), uses: /inbound_messages USING INDEX sqlite_autoindex_inbound_messages_1 \(tenant_id=\? AND id=\?\)/ },

@@ -120,6 +120,23 @@ for (const dialect of testDialects) {
       }
     });
 
+    test('a reply to a number whose message is still queued matches nothing: it has reached no one', async () => {
+      const sent = await sendTwoWay();
+      // As if it had not gone out yet (its next try far ahead, so the dispatcher leaves it).
+      await sandbox.connector.store.db.updateTable('messages').set({ state: 'queued', next_attempt_at: Date.now() + 3_600_000 }).where('id', '=', sent.id).execute();
+      try {
+        const reply = sandbox.infobip.reply({ from: sent.digits, text: 'YES' });
+        const [stored] = await eventually(async () => {
+          const rows = await sandbox.connector.store.db.selectFrom('inbound_messages').selectAll().where('id', '=', reply.messageId).execute();
+          return rows.length > 0 ? rows : undefined;
+        }, 'the reply stored');
+        assert.equal(stored!.reply_to_message_id, null);
+        assert.equal((await sandbox.connector.store.db.selectFrom('journey_events').selectAll().where('inbound_id', '=', reply.messageId).execute()).length, 0);
+      } finally {
+        await sandbox.connector.store.db.updateTable('messages').set({ state: 'sent' }).where('id', '=', sent.id).execute();
+      }
+    });
+
     test('WhatsApp image, video and document, Viber text and RCS suggestion replies keep their channel, type and content', async () => {
       const sent = await sendTwoWay();
       const replies = [

@@ -23,18 +23,36 @@ export function verifyJourneyJwt(token: string, secret: Buffer, nowSeconds = Dat
   const parts = token.split('.');
   if (parts.length !== 3) return undefined;
   const [header, payload, signature] = parts as [string, string, string];
-  const decodedHeader = decodeJson(header);
-  if (!decodedHeader || decodedHeader.alg !== 'HS256' || 'crit' in decodedHeader) return undefined;
-  const given = Buffer.from(signature, 'base64url');
-  if (given.toString('base64url') !== signature) return undefined;
-  const expected = createHmac('sha256', secret).update(`${header}.${payload}`).digest();
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+  if (!isAcceptedHeader(header)) return undefined;
+  // Compared as text: the one canonical base64url spelling of the HMAC is the only one accepted.
+  const expected = createHmac('sha256', secret).update(`${header}.${payload}`).digest('base64url');
+  const given = Buffer.from(signature);
+  const wanted = Buffer.from(expected);
+  if (given.length !== wanted.length || !timingSafeEqual(given, wanted)) return undefined;
   const claims = decodeJson(payload);
   if (!claims) return undefined;
   if (claims.exp !== undefined && (typeof claims.exp !== 'number' || claims.exp <= nowSeconds - CLOCK_SKEW_SECONDS)) return undefined;
   if (claims.nbf !== undefined && (typeof claims.nbf !== 'number' || claims.nbf > nowSeconds + CLOCK_SKEW_SECONDS)) return undefined;
   if (claims.iat !== undefined && typeof claims.iat !== 'number') return undefined;
   return claims;
+}
+
+/**
+ * Journey Builder sends the same header segment with every token, so its verdict is kept: decoding
+ * it again per execute was a tenth of the check's cost. Bounded, because headers come from callers.
+ */
+const headerVerdicts = new Map<string, boolean>();
+const MAX_HEADER_VERDICTS = 64;
+
+function isAcceptedHeader(segment: string): boolean {
+  let accepted = headerVerdicts.get(segment);
+  if (accepted === undefined) {
+    const decoded = decodeJson(segment);
+    accepted = decoded !== undefined && decoded.alg === 'HS256' && !('crit' in decoded);
+    if (headerVerdicts.size >= MAX_HEADER_VERDICTS) headerVerdicts.clear();
+    headerVerdicts.set(segment, accepted);
+  }
+  return accepted;
 }
 
 function decodeJson(segment: string): Record<string, unknown> | undefined {

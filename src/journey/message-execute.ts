@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Channel, CustomDataExtension, StoredPayload } from '../channels/channel.ts';
 import { findChannel } from '../channels/registry.ts';
 import { dispatchColumns } from '../dispatch/dispatch-columns.ts';
@@ -177,9 +177,10 @@ function parseJsonText(value: unknown): unknown {
  * up to 200 characters.
  */
 function messageIdFor(tenantId: string, payload: ExecutePayload): string {
-  const hash = createHash('sha256').update(tenantId).update('\u0000').update(executeIdentity(payload)).digest();
-  hash[6] = (hash[6]! & 0x0f) | 0x80;
-  hash[8] = (hash[8]! & 0x3f) | 0x80;
-  const hex = hash.subarray(0, 16).toString('hex');
+  // One-shot hash(): no Hash object per execute.
+  const digest = hash('sha256', `${tenantId}\u0000${executeIdentity(payload)}`, 'buffer');
+  digest[6] = (digest[6]! & 0x0f) | 0x80;
+  digest[8] = (digest[8]! & 0x3f) | 0x80;
+  const hex = digest.subarray(0, 16).toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

@@ -1,6 +1,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import type { ServerContext } from './context.ts';
+import { lazyRequestLogger } from './lazy-request-logger.ts';
 import { activityRoutes } from './routes/activities.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { activityUiRoutes } from './routes/activity-ui.ts';
@@ -21,6 +22,7 @@ export function buildServer(ctx: ServerContext, log: Logger, trustProxy: boolean
     loggerInstance: log as FastifyBaseLogger,
     // One log line per request would cost more than execute itself, and request URLs hold webhook tokens.
     logController: new LogController({ disableRequestLogging: true }),
+    childLoggerFactory: lazyRequestLogger,
     bodyLimit: 1024 * 1024,
     // Journey Builder and Infobip keep connections open; keep them alive longer than they do.
     keepAliveTimeout: 65_000,

@@ -225,6 +225,16 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('pacing_cursors').addColumn('owned_until', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
     },
   },
+  '0005_sent_messages_by_destination': {
+    async up(db: Kysely<any>) {
+      // A reply can only answer a message that went out, so the reply lookup's index leaves queued
+      // messages out. Keyed by phone number, it took a write at a random place for every stored
+      // message: on SQLite a second page dirtied by each execute's insert, beside the primary key's.
+      // The entry is now written when the dispatcher claims the message, off the execute path.
+      await db.schema.dropIndex('messages_destination').execute();
+      await db.schema.createIndex('messages_sent_destination').on('messages').columns(['destination', 'tenant_id', 'created_at']).where(sql.ref('state'), '<>', sql.lit('queued')).execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

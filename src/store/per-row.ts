@@ -1,5 +1,6 @@
 import { type Compilable, CompiledQuery, type Kysely, SqliteAdapter } from 'kysely';
 import type { Database } from './schema.ts';
+import { RowBatch } from './sqlite-driver.ts';
 
 /** Stands for a row's value while a statement's shape is compiled; never stored. */
 const SLOT = '\u0000mc-relay-slot:';
@@ -32,11 +33,21 @@ export async function runPerRow<Row extends Record<string, unknown>, Out>(
   if (rows.length === 0) return [];
   const run = async (trx: Kysely<Database>) => {
     const out: Out[] = [];
+    // Consecutive rows of the same columns share a statement: one query runs it for each.
+    let batch: { template: Template; parameterLists: unknown[][] } | undefined;
+    const flush = async () => {
+      if (!batch) return;
+      out.push(...(await trx.executeQuery<Out>(CompiledQuery.raw(batch.template.sql, [new RowBatch(batch.parameterLists)]))).rows);
+    };
     for (const row of rows) {
       const template = templateFor(trx, build, row);
-      const parameters = template.parameters.map((p) => ('column' in p ? (row[p.column] ?? null) : p.value));
-      out.push(...(await trx.executeQuery<Out>(CompiledQuery.raw(template.sql, parameters))).rows);
+      if (batch?.template !== template) {
+        await flush();
+        batch = { template, parameterLists: [] };
+      }
+      batch.parameterLists.push(template.parameters.map((p) => ('column' in p ? (row[p.column] ?? null) : p.value)));
     }
+    await flush();
     return out;
   };
   return db.isTransaction ? run(db) : db.transaction().execute(run);
