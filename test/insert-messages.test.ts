@@ -2,7 +2,7 @@
 // one array per column (unnest): text that array literals must escape has to come back unchanged.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Insertable } from 'kysely';
+import { type Insertable, sql } from 'kysely';
 import { openStore, type Store } from '../src/store/database.ts';
 import type { MessagesTable } from '../src/store/schema.ts';
 import { insertMessages } from '../src/store/sql/insertMessages.ts';
@@ -83,5 +83,20 @@ for (const dialect of testDialects) {
       const back = await stored(['m-200', 'm-201']);
       assert.deepEqual(back.map((r) => [r.cancel_on_stop, r.outcome_unknown]), [[1, 0], [0, 1]]);
     });
+
+    if (dialect === 'postgres') {
+      test('the insert is prepared once per connection and run again from there', async () => {
+        // Every column given, as execute gives them: one statement text whatever the group's size.
+        const runs = await store.db.connection().execute(async (connection) => {
+          const plans = async () =>
+            (await sql<{ plans: string }>`select generic_plans + custom_plans as plans from pg_prepared_statements where statement like 'insert into messages (%outcome_unknown) select%'`.execute(connection)).rows.map((r) => Number(r.plans));
+          const before = (await plans())[0] ?? 0;
+          for (const batch of [[300, 301], [302], [303, 304, 305]]) await insertMessages(connection, batch.map((i) => ({ ...row(i, 'p'), outcome_unknown: 0 })));
+          return (await plans()).map((n) => n - before);
+        });
+        assert.deepEqual(runs, [3]);
+        assert.equal((await stored(['m-300', 'm-301', 'm-302', 'm-303', 'm-304', 'm-305'])).length, 6);
+      });
+    }
   });
 }

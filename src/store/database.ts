@@ -4,6 +4,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { migrationProvider } from './migrations.ts';
+import { preparingPool } from './postgres-prepared.ts';
 import type { Database } from './schema.ts';
 import { AsyncRetrySqliteDialect } from './sqlite-driver.ts';
 
@@ -91,7 +92,7 @@ function openPostgres(url: string): Store {
   // the client and connects anew.
   pool.on('error', () => undefined);
   pool.on('connect', (client) => client.on('error', () => undefined));
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) });
   return { db, dialect: 'postgres', close: () => db.destroy() };
 }
 

@@ -1,5 +1,6 @@
 import { CompiledQuery, type Insertable, type Kysely } from 'kysely';
 import { runPerRow, writesRowByRow } from '../per-row.ts';
+import { keepPrepared } from '../postgres-prepared.ts';
 import type { Database, MessagesTable } from '../schema.ts';
 
 type NewMessage = Insertable<MessagesTable>;
@@ -71,7 +72,7 @@ async function insertAsColumnArrays(db: Kysely<Database>, rows: NewMessage[]): P
   let text = statements.get(key);
   if (!text) {
     const arrays = columns.map((column, i) => `$${i + 1}::${COLUMN_TYPES[column]}[]`).join(', ');
-    text = `insert into messages (${key}) select * from unnest(${arrays}) on conflict (id) do nothing`;
+    text = keepPrepared(`insert into messages (${key}) select * from unnest(${arrays}) on conflict (id) do nothing`);
     statements.set(key, text);
   }
   await db.executeQuery(CompiledQuery.raw(text, columns.map((column) => rows.map((row) => row[column]))));
