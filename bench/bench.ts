@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { postExecute } from '../src/sandbox/journey-builder.ts';
 import { ExecuteBodyPool } from './bodies.ts';
 import { calibrate } from './calibration.ts';
@@ -61,6 +62,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${JSON.stringify({ machine, fairness }, null, 2)}\n`);
     return;
   }
+  const reference = await referenceRuns(settings);
   const baselineRuns: Record<string, ThroughputResult[]> = {};
   const results: Record<string, unknown> = {};
   let failed = false;
@@ -92,6 +94,12 @@ async function main(): Promise<void> {
     baseline: {
       what: 'bench/bare-fastify.ts: Fastify 5, application/jwt read as a string, fixed {messageId, messageStatus} JSON; same route shape, bodies and generator as execute',
       runs: baselineRuns,
+    },
+    reference: {
+      what: 'bench/reference-execute.ts: the prototype issue 2 quotes (HS256 via node:crypto, inArguments merged, one SQLite insert group-committed on setImmediate), 11,000-12,000/s the day the target was set',
+      medianReqPerSec: median(reference.map((r) => r.reqPerSec)),
+      medianP99Ms: median(reference.map((r) => r.latencyMs.p99)),
+      runs: reference,
     },
     results,
   };
@@ -196,6 +204,39 @@ async function throughputPairs(dialect: BenchDialect, settings: BenchSettings, t
   }
 }
 
+/** The prototype of issue 2 (bench/reference-execute.ts), `rounds` times, each in a fresh process. */
+async function referenceRuns(settings: BenchSettings): Promise<ThroughputResult[]> {
+  const jwtSecret = randomBytes(24).toString('base64url');
+  const pool = new ExecuteBodyPool(jwtSecret);
+  const runs: ThroughputResult[] = [];
+  for (let round = 1; round <= settings.rounds; round++) {
+    const server = startNode('reference-execute', 'bench/reference-execute.ts', { stdin: true, env: { PORT: '0', JWT_SECRET: jwtSecret } });
+    try {
+      const { url } = JSON.parse(await server.firstLine(30_000)) as { url: string };
+      runs.push(
+        await measureThroughput({
+          label: `reference execute${settings.rounds > 1 ? ` round ${round}/${settings.rounds}` : ''}`,
+          url: `${url}/t/reference/activities/message/execute`,
+          connections: settings.connections,
+          warmupSeconds: settings.warmupSeconds,
+          durationSeconds: settings.durationSeconds,
+          // Its ids are random: a body sent twice is a second row, as a new one would be.
+          warmupBodies: () => pool.peek(FIRST_POOL),
+          measuredBodies: () => pool.peek(FIRST_POOL),
+          checkAnswers: true,
+          cpuOf: { server: server.pid },
+          server: 'server',
+          freshBodies: false,
+          generator: settings.generator,
+        }),
+      );
+    } finally {
+      await server.stop();
+    }
+  }
+  return runs;
+}
+
 /** A fresh bare Fastify process per pair, as perf-anchors.md gives each configuration its own process. */
 async function measureBaseline(label: string, settings: BenchSettings, pool: ExecuteBodyPool, executeUrl: string): Promise<ThroughputResult> {
   const server = startNode('bare-fastify', 'bench/bare-fastify.ts', { stdin: true, env: { PORT: '0' } });
@@ -269,13 +310,14 @@ function ratios(execute: ThroughputResult, baseline: ThroughputResult): Pair['vs
 }
 
 /** One round: its figures. Several: every round, and the median of the paired ratios. */
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+}
+
 function summarisePairs(pairs: Pair[]) {
   const last = pairs[pairs.length - 1]!;
   if (pairs.length === 1) return { ...last.execute, vsBaseline: last.vsBaseline };
-  const median = (xs: number[]) => {
-    const s = [...xs].sort((a, b) => a - b);
-    return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-  };
   return {
     medianReqPerSec: median(pairs.map((p) => p.execute.reqPerSec)),
     medianP50Ms: median(pairs.map((p) => p.execute.latencyMs.p50)),
