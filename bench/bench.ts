@@ -207,48 +207,33 @@ async function throughputPairs(dialect: BenchDialect, settings: BenchSettings, t
 /** The prototype of issue 2 (bench/reference-execute.ts), `rounds` times, each in a fresh process. */
 async function referenceRuns(settings: BenchSettings): Promise<ThroughputResult[]> {
   const jwtSecret = randomBytes(24).toString('base64url');
+  // Its ids are random: a body sent twice is a second row, as a new one would be.
   const pool = new ExecuteBodyPool(jwtSecret);
   const runs: ThroughputResult[] = [];
   for (let round = 1; round <= settings.rounds; round++) {
-    const server = startNode('reference-execute', 'bench/reference-execute.ts', { stdin: true, env: { PORT: '0', JWT_SECRET: jwtSecret } });
-    try {
-      const { url } = JSON.parse(await server.firstLine(30_000)) as { url: string };
-      runs.push(
-        await measureThroughput({
-          label: `reference execute${settings.rounds > 1 ? ` round ${round}/${settings.rounds}` : ''}`,
-          url: `${url}/t/reference/activities/message/execute`,
-          connections: settings.connections,
-          warmupSeconds: settings.warmupSeconds,
-          durationSeconds: settings.durationSeconds,
-          // Its ids are random: a body sent twice is a second row, as a new one would be.
-          warmupBodies: () => pool.peek(FIRST_POOL),
-          measuredBodies: () => pool.peek(FIRST_POOL),
-          checkAnswers: true,
-          cpuOf: { server: server.pid },
-          server: 'server',
-          freshBodies: false,
-          generator: settings.generator,
-        }),
-      );
-    } finally {
-      await server.stop();
-    }
+    const label = `reference execute${settings.rounds > 1 ? ` round ${round}/${settings.rounds}` : ''}`;
+    runs.push(await measureChildServer(label, settings, pool, 'bench/reference-execute.ts', { JWT_SECRET: jwtSecret }, '/t/reference/activities/message/execute'));
   }
   return runs;
 }
 
 /** A fresh bare Fastify process per pair, as perf-anchors.md gives each configuration its own process. */
-async function measureBaseline(label: string, settings: BenchSettings, pool: ExecuteBodyPool, executeUrl: string): Promise<ThroughputResult> {
-  const server = startNode('bare-fastify', 'bench/bare-fastify.ts', { stdin: true, env: { PORT: '0' } });
+function measureBaseline(label: string, settings: BenchSettings, pool: ExecuteBodyPool, executeUrl: string): Promise<ThroughputResult> {
+  // The baseline ignores bodies: the already-signed ones are re-used.
+  return measureChildServer(label, settings, pool, 'bench/bare-fastify.ts', {}, new URL(executeUrl).pathname);
+}
+
+/** Starts `script` (it prints {"url": …} once listening), measures `path` on it with already-signed bodies, stops it. */
+async function measureChildServer(label: string, settings: BenchSettings, pool: ExecuteBodyPool, script: string, env: NodeJS.ProcessEnv, path: string): Promise<ThroughputResult> {
+  const server = startNode(script, script, { stdin: true, env: { PORT: '0', ...env } });
   try {
     const { url } = JSON.parse(await server.firstLine(30_000)) as { url: string };
     return await measureThroughput({
       label,
-      url: `${url}${new URL(executeUrl).pathname}`,
+      url: `${url}${path}`,
       connections: settings.connections,
       warmupSeconds: settings.warmupSeconds,
       durationSeconds: settings.durationSeconds,
-      // The baseline ignores bodies: the already-signed ones are re-used.
       warmupBodies: () => pool.peek(FIRST_POOL),
       measuredBodies: () => pool.peek(FIRST_POOL),
       checkAnswers: true,
