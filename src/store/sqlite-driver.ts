@@ -86,8 +86,8 @@ class RetryingDriver implements Driver {
 /**
  * The parameters of one statement to run once per row, in order, as a single query
  * (store/per-row.ts): a group commit's rows then pass through Kysely's executor once, not once
- * each, which cost more than SQLite's own insert. Answers the rows every run returned; a
- * statement that returns none answers the last run's changes.
+ * each, which cost more than SQLite's own insert. Answers the rows every run returned, and the
+ * rows every run changed.
  */
 export class RowBatch {
   readonly parameterLists: readonly unknown[][];
@@ -119,7 +119,11 @@ class RetryingConnection implements DatabaseConnection {
       try {
         for (; next < parameterLists.length; next++) {
           if (statement.reader) rows.push(...(statement.all(parameterLists[next]) as R[]));
-          else ({ changes, lastInsertRowid } = statement.run(parameterLists[next]));
+          else {
+            const result = statement.run(parameterLists[next]);
+            changes += result.changes;
+            lastInsertRowid = result.lastInsertRowid;
+          }
         }
         return statement.reader ? { rows } : { numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid), rows: [] };
       } catch (error) {
