@@ -1,5 +1,5 @@
 // insertMessages writes every value as given, in both dialects. On PostgreSQL the rows travel as
-// one array per column (unnest): text that array literals must escape has to come back unchanged.
+// one JSON document (json_populate_recordset): text JSON must escape has to come back unchanged.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { type Insertable, sql } from 'kysely';
@@ -11,7 +11,7 @@ import { queuedMessageRow } from './helpers/messages.ts';
 
 const T0 = 1_800_000_000_000;
 
-/** Text an array literal has to quote or escape: quotes, backslashes, braces, commas, NULL, blanks. */
+/** Text JSON or SQL could trip on: quotes, backslashes, braces, commas, NULL, blanks, escapes spelled out. */
 const AWKWARD = [
   '{"text":"He said \\"hi\\", then {left}","n":[1,2]}',
   'back\\slash and "quote"',
@@ -22,6 +22,7 @@ const AWKWARD = [
   'unicode: Grüße 👋 ©',
   '{}',
   ',',
+  'spelled-out escapes: \\u0041 \\ud83d \\n',
 ];
 
 function row(index: number, text: string): Insertable<MessagesTable> {
@@ -74,6 +75,17 @@ for (const dialect of testDialects) {
       await insertMessages(store.db, [row(100, 'second'), row(101, 'new')]);
       const back = await stored(['m-100', 'm-101']);
       assert.deepEqual(back.map((r) => r.payload), ['first', 'new']);
+    });
+
+    test('a lone UTF-16 surrogate (half an emoji cut off) is stored as U+FFFD, and the rest of its group with it', async () => {
+      // PostgreSQL's JSON refuses the escape JSON.stringify writes for it: without the replacement
+      // every execute of the group would fail, and fail again when retried. (SQLite keeps the
+      // surrogate's three bytes, which read back as three replacement characters.)
+      await insertMessages(store.db, [row(150, 'cut \ud83d'), row(151, '\udc4b first'), row(152, 'whole 👋')]);
+      const [cut, first, whole] = (await stored(['m-150', 'm-151', 'm-152'])).map((r) => r.payload);
+      assert.match(cut!, /^cut \ufffd+$/);
+      assert.match(first!, /^\ufffd+ first$/);
+      assert.equal(whole, 'whole 👋');
     });
 
     test('rows that leave out different columns each take those columns’ defaults', async () => {

@@ -12,58 +12,29 @@ type NewMessage = Insertable<MessagesTable>;
 export async function insertMessages(db: Kysely<Database>, rows: NewMessage[]): Promise<void> {
   if (rows.length === 0) return;
   if (writesRowByRow(db)) await runPerRow(db, rows, insertOne);
-  else await insertAsColumnArrays(db, rows);
+  else await insertAsJsonRecords(db, rows);
 }
 
 function insertOne(db: Kysely<Database>, rows: NewMessage | NewMessage[]) {
   return db.insertInto('messages').values(rows).onConflict((oc) => oc.column('id').doNothing());
 }
 
-/** Each column's PostgreSQL type, for the arrays `unnest` turns back into rows. */
-const COLUMN_TYPES: Record<keyof MessagesTable, 'text' | 'integer' | 'bigint'> = {
-  id: 'text',
-  tenant_id: 'text',
-  activity_id: 'text',
-  journey_id: 'text',
-  definition_instance_id: 'text',
-  contact_key: 'text',
-  channel: 'text',
-  account_id: 'text',
-  destination: 'text',
-  payload: 'text',
-  bulk_id: 'text',
-  callback_data: 'text',
-  predicted_count: 'integer',
-  state: 'text',
-  attempts: 'integer',
-  next_attempt_at: 'bigint',
-  lease_owner: 'text',
-  lease_until: 'bigint',
-  created_at: 'bigint',
-  sent_at: 'bigint',
-  provider_status: 'text',
-  last_error: 'text',
-  flow_key: 'text',
-  pace_interval_us: 'bigint',
-  cancel_on_stop: 'integer',
-  expires_at: 'bigint',
-  outcome_unknown: 'integer',
-};
-
 const statements = new Map<string, string>();
 
 /**
- * PostgreSQL: one array per column, turned back into rows by `unnest`. A multi-row VALUES list
- * has a parameter per value (26 a row), so its text changes with the group size: the server
- * parses and plans each one anew, and the client builds and serialises every value on its own.
- * This statement's text depends only on the columns. Measured on 40-row group commits: about 30 %
- * less client CPU and 10 % less server CPU per row.
+ * PostgreSQL: the group travels as one JSON array of rows, turned back into rows by
+ * `json_populate_recordset`. A multi-row VALUES list has a parameter per value (27 a row), so its
+ * text changed with the group's size and the server parsed and planned each one anew. One array
+ * per column (`unnest`, until 2026-11-28) had a constant text, but pg built an array literal per
+ * column, escaping every value in JavaScript; JSON.stringify does that natively. Measured on
+ * 20-row groups, three runs each: 41–53 µs of client CPU per row against 47–66 µs, the server's
+ * unchanged (60–64 µs against 58–68 µs).
  */
-async function insertAsColumnArrays(db: Kysely<Database>, rows: NewMessage[]): Promise<void> {
-  const columns = (Object.keys(COLUMN_TYPES) as (keyof MessagesTable)[]).filter((column) => rows[0]![column] !== undefined);
-  // A column left out takes its default, which an array of nulls would not give: rows that
-  // leave out different columns (only tests write such) go as a VALUES list, which fills in DEFAULT.
-  const mixed = rows.some((row) => Object.keys(row).length !== columns.length || columns.some((column) => row[column] === undefined));
+async function insertAsJsonRecords(db: Kysely<Database>, rows: NewMessage[]): Promise<void> {
+  const columns = Object.keys(rows[0]!).filter((column) => rows[0]![column as keyof NewMessage] !== undefined);
+  // A key missing from the JSON becomes NULL, not the column's default: rows that leave out
+  // different columns (only tests write such) go as a VALUES list, which fills in DEFAULT.
+  const mixed = rows.some((row) => Object.keys(row).length !== columns.length || columns.some((column) => row[column as keyof NewMessage] === undefined));
   if (mixed) {
     await insertOne(db, rows).execute();
     return;
@@ -71,9 +42,23 @@ async function insertAsColumnArrays(db: Kysely<Database>, rows: NewMessage[]): P
   const key = columns.join(', ');
   let text = statements.get(key);
   if (!text) {
-    const arrays = columns.map((column, i) => `$${i + 1}::${COLUMN_TYPES[column]}[]`).join(', ');
-    text = keepPrepared(`insert into messages (${key}) select * from unnest(${arrays}) on conflict (id) do nothing`);
+    text = keepPrepared(`insert into messages (${key}) select ${key} from json_populate_recordset(null::messages, $1::json) on conflict (id) do nothing`);
     statements.set(key, text);
   }
-  await db.executeQuery(CompiledQuery.raw(text, columns.map((column) => rows.map((row) => row[column]))));
+  await db.executeQuery(CompiledQuery.raw(text, [rowsAsJson(rows)]));
+}
+
+/**
+ * JSON.stringify writes a lone UTF-16 surrogate (half an emoji cut off in a contact's data) as a
+ * `\ud83d` escape, which PostgreSQL's JSON refuses, failing every execute of the group. Sent as
+ * text, pg encoded it as U+FFFD: the same replacement keeps the stored text as it was. A replacer
+ * slows every group by a third, so it runs only when such an escape may be there.
+ */
+function rowsAsJson(rows: NewMessage[]): string {
+  const json = JSON.stringify(rows);
+  return json.includes('\\ud') ? JSON.stringify(rows, wellFormed) : json;
+}
+
+function wellFormed(_key: string, value: unknown): unknown {
+  return typeof value === 'string' && !value.isWellFormed() ? value.toWellFormed() : value;
 }
