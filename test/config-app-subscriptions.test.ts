@@ -5,6 +5,7 @@
 // a journey come back as delivery reports and clicks at our intake, while another application's
 // subscription gets nothing; before any Create, messages name no application. Over real HTTP: the
 // connector (its dispatcher on), the SFMC and Infobip simulators, and the database of each dialect.
+// A set Infobip fails half-way through is taken back, leaving the earlier one in place.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startInfobipSimulator, type InfobipSimulator, type SimMessage } from '../src/sandbox/infobip/simulator.ts';
@@ -163,6 +164,27 @@ for (const dialect of testDialects) {
       });
       assert.equal(withOldCredentials.status, 401);
       await withOldCredentials.body?.cancel();
+      theirsSurvive(theirs);
+    });
+
+    it('a new set Infobip fails half-way through is taken back: the set before it stays in place and stored, nothing of the new one is left', async () => {
+      const before = ours().map((s) => s.subscriptionId).sort();
+      const security = ours()[0]!.profile.security.type;
+      const stored = async () => ((await (await fetch(`${api}config`, { headers: bearer })).json()) as { accounts: { channels: { subscriptions: { subscriptions: Record<string, string> } } }[] }).accounts[0]!.channels.subscriptions.subscriptions;
+      assert.deepEqual(Object.values(await stored()).sort(), before);
+      // RCS comes fifth: the SMS, MMS, Viber and WhatsApp subscriptions of the new set exist by then.
+      infobip.setFaults({ failingManagementCalls: ['POST /subscriptions/1/subscription/RCS'] });
+      try {
+        const answer = await postJson(`${api}accounts/${accountId}/subscriptions`, { security: security === 'HMAC' ? 'BASIC' : 'HMAC' }, bearer);
+        assert.equal(answer.status, 400, answer.text);
+        assert.match(answer.text, /Subscription RCS DELIVERY/);
+      } finally {
+        infobip.setFaults({ failingManagementCalls: [] });
+      }
+      assert.deepEqual(ours().map((s) => s.subscriptionId).sort(), before, 'the earlier set is untouched and no subscription of the new one is left');
+      assert.deepEqual([...infobip.account(API_KEY).profiles.keys()].filter((id) => !theirs.includes(id)).sort(), before, 'nor a notification profile of it');
+      assert.deepEqual(Object.values(await stored()).sort(), before, 'the stored set is still the one on the account');
+      assert.ok(ours().every((s) => s.profile.security.type === security), 'with the security the intake still checks');
       theirsSurvive(theirs);
     });
 

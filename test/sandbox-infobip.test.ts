@@ -268,6 +268,19 @@ describe('API faults', () => {
       assert.deepEqual(sim.stats().rejectedRequests, { 400: 0, 401: 0, 429: 0, 500: 1 });
     }));
 
+  test('a failing management call answers 500 with the documented ApiException, the others do not; a malformed entry is refused', () =>
+    withSim({ faults: { failingManagementCalls: ['POST /provisioning/1/applications'] } }, async (sim) => {
+      const call = (path: string, body: unknown) =>
+        fetch(`${sim.url}${path}`, { method: 'POST', headers: { authorization: `App ${KEY}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const failed = await call('/provisioning/1/applications', { applicationId: 'app-1', applicationName: 'App' });
+      assert.equal(failed.status, 500);
+      assert.equal(((await failed.json()) as { requestError: { serviceException: { messageId: string } } }).requestError.serviceException.messageId, 'GENERAL_ERROR');
+      sim.setFaults({ failingManagementCalls: [] });
+      const created = await call('/provisioning/1/applications', { applicationId: 'app-1', applicationName: 'App' });
+      assert.equal(created.status, 201, await created.text());
+      assert.throws(() => sim.setFaults({ failingManagementCalls: ['/provisioning/1/applications'] }), /"METHOD \/path"/);
+    }));
+
   test('faults strike before authentication and validation', () =>
     withSim({ faults: { rate429: 1 } }, async (sim) => {
       assert.equal((await send(sim, '{not json', 'bad-key')).status, 429);

@@ -12,12 +12,15 @@ export const NO_FAULTS: Readonly<InfobipFaults> = {
   webhookDropRate: 0,
   webhookDuplicateRate: 0,
   webhookReorder: false,
+  failingManagementCalls: [],
 };
 
 export const DEFAULT_OUTCOMES: Readonly<DeliveryOutcomeMix> = { delivered: 90, undeliverable: 5, expired: 3, rejected: 2 };
 
 const PROBABILITIES = ['rate429', 'rate5xx', 'timeoutRate', 'webhookDropRate', 'webhookDuplicateRate'] as const;
 const NON_NEGATIVE = ['latencyMs', 'retryAfterSeconds'] as const;
+
+const MANAGEMENT_CALL = /^(GET|POST|PUT|PATCH|DELETE) \/[^\s?]*$/;
 
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
@@ -32,6 +35,10 @@ export function mergeFaults(current: InfobipFaults, patch: unknown): InfobipFaul
       if (!isNumber(value) || value < 0) throw new Error(`${key} must be a non-negative number`);
     } else if (key === 'webhookReorder') {
       if (typeof value !== 'boolean') throw new Error('webhookReorder must be a boolean');
+    } else if (key === 'failingManagementCalls') {
+      if (!Array.isArray(value) || !value.every((call) => typeof call === 'string' && MANAGEMENT_CALL.test(call))) {
+        throw new Error('failingManagementCalls must be a list of "METHOD /path" strings, e.g. "POST /subscriptions/1/subscription/RCS"');
+      }
     } else {
       throw new Error(`unknown fault ${key}`);
     }

@@ -14,9 +14,11 @@ export interface ManagementDeps {
   accountOf(apiKey: string): SimAccount;
   /** Where the simulator posts clicks and replies from now on (see ManagementCall.subscribe). */
   subscribe(subscription: Subscription): void;
+  /** `METHOD /path` of the calls the test made fail (InfobipFaults.failingManagementCalls). */
+  failingCalls(): readonly string[];
 }
 
-const MESSAGE_IDS: Record<number, string> = { 400: 'BAD_REQUEST', 401: 'UNAUTHORIZED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 409: 'CONFLICT' };
+const MESSAGE_IDS: Record<number, string> = { 400: 'BAD_REQUEST', 401: 'UNAUTHORIZED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 409: 'CONFLICT', 500: 'GENERAL_ERROR' };
 
 function exception(spec: OpenApiSpec, status: number, text?: string, validationErrors?: Record<string, string[]>) {
   let documented: { requestError?: { serviceException?: { messageId?: string; text?: string } } } | undefined;
@@ -61,6 +63,7 @@ export function managementRoute(endpoint: ManagementEndpoint, deps: ManagementDe
         if (!apiKey || !deps.apiKeys.has(apiKey)) return reject(reply, 401);
         const granted = deps.scopesOf(apiKey);
         if (granted && !scopes.some((s) => granted.includes(s))) return reject(reply, 403);
+        if (deps.failingCalls().includes(`${req.method} ${req.url.split('?')[0]}`)) return reject(reply, 500);
         const validator = validatorFor(req.params as Record<string, string>);
         if (validator && !validator(req.body)) {
           const errors: Record<string, string[]> = {};

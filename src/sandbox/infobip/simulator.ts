@@ -202,7 +202,7 @@ export async function startInfobipSimulator(opts: InfobipSimulatorOptions): Prom
   await app.register(zaloTemplatesRoute(deps.apiKeys));
   for (const endpoint of MANAGEMENT_ENDPOINTS) {
     operationScopes(endpoint); // a misspelt path fails start-up
-    await app.register(managementRoute(endpoint, { apiKeys: deps.apiKeys, scopesOf: (key) => opts.apiKeyScopes?.[key], accountOf, subscribe: control.subscribe }));
+    await app.register(managementRoute(endpoint, { apiKeys: deps.apiKeys, scopesOf: (key) => opts.apiKeyScopes?.[key], accountOf, subscribe: control.subscribe, failingCalls: () => faults.failingManagementCalls }));
   }
   await app.register(controlRoutes(control));
   await app.listen({ host, port: opts.port ?? 0 });

@@ -30,6 +30,11 @@ export interface InfobipFaults {
   webhookDuplicateRate: number;
   /** Shuffle reports, and send a late intermediate report after the final one for some messages. */
   webhookReorder: boolean;
+  /**
+   * Management calls that answer 500 (the ApiException these APIs document), each `METHOD /path`
+   * exactly as requested, without the query: `POST /subscriptions/1/subscription/RCS`.
+   */
+  failingManagementCalls: string[];
 }
 
 
