@@ -91,10 +91,13 @@ for (const dialect of testDialects) {
       });
       assert.equal(theirs.status, 201, await theirs.text());
     };
+    /** The security settings items on the account that are not someone else's. */
+    const ourSecurities = () => [...infobip.account(API_KEY).securities.keys()].filter((id) => !theirs.includes(id)).sort();
     const theirsSurvive = (ids: string[]) => {
       for (const id of ids) {
         assert.ok(held().some((s) => s.subscriptionId === id), `subscription ${id} survives`);
         assert.ok(infobip.account(API_KEY).profiles.has(id), `profile ${id} survives`);
+        assert.ok(infobip.account(API_KEY).securities.has(id), `security settings ${id} survive`);
       }
     };
 
@@ -148,6 +151,7 @@ for (const dialect of testDialects) {
       assert.deepEqual(Object.values(config.accounts[0].channels.subscriptions.subscriptions as Record<string, string>).sort(), second);
       const profiles = [...infobip.account(API_KEY).profiles.keys()].filter((id) => !theirs.includes(id)).sort();
       assert.deepEqual(profiles, second, 'no notification profile of the first set is left');
+      assert.deepEqual(ourSecurities(), second, 'nor its security settings, which hold its credentials');
       theirsSurvive(theirs);
     });
 
@@ -183,6 +187,7 @@ for (const dialect of testDialects) {
       }
       assert.deepEqual(ours().map((s) => s.subscriptionId).sort(), before, 'the earlier set is untouched and no subscription of the new one is left');
       assert.deepEqual([...infobip.account(API_KEY).profiles.keys()].filter((id) => !theirs.includes(id)).sort(), before, 'nor a notification profile of it');
+      assert.deepEqual(ourSecurities(), before, 'nor its security settings');
       assert.deepEqual(Object.values(await stored()).sort(), before, 'the stored set is still the one on the account');
       assert.ok(ours().every((s) => s.profile.security.type === security), 'with the security the intake still checks');
       theirsSurvive(theirs);

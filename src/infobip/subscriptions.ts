@@ -155,13 +155,15 @@ async function listAll(key: InfobipKey, path: string): Promise<unknown[]> {
 }
 
 /**
- * Deletes each subscription and then its notification profile (ours share the subscription's id);
- * either already gone is fine. Answers what could not be deleted.
+ * Deletes each subscription, then its notification profile and the profile's security settings
+ * (ours share the subscription's id): left behind, the settings would keep the old credentials on
+ * the account. Any of them already gone is fine. Answers what could not be deleted.
  */
 async function removeSubscriptions(key: InfobipKey, subscriptions: [string, string][]): Promise<string[]> {
   const problems: string[] = [];
   for (const [channel, id] of subscriptions) {
-    for (const path of [`/subscriptions/1/subscription/${channel}/${encodeURIComponent(id)}`, `/subscriptions/1/profiles/${encodeURIComponent(id)}`]) {
+    const paths = [`/subscriptions/1/subscription/${channel}/`, '/subscriptions/1/profiles/', '/subscriptions/1/security/'].map((path) => `${path}${encodeURIComponent(id)}`);
+    for (const path of paths) {
       const removed = await infobipCall(key, 'DELETE', path);
       if (!removed.ok && removed.status !== 404) problems.push(`${id}: ${removed.message}`);
     }

@@ -1,7 +1,7 @@
 // The registry of simulated Infobip account-management endpoints the Configuration app uses:
-// balance, numbers and their inbound-message configurations, applications, subscriptions and
-// notification profiles, and the listings (RCS senders, WhatsApp templates, failover scenarios)
-// that double as scope probes. Adding one = adding an entry here: its method and OpenAPI path, its
+// balance, numbers and their inbound-message configurations, applications, subscriptions with their
+// notification profiles and security settings, and the listings (RCS senders, WhatsApp templates,
+// failover scenarios) that double as scope probes. Adding one = adding an entry here: its method and OpenAPI path, its
 // spec file in specs/infobip/ (the scopes it needs are the operation's `x-scopes`, the request body
 // is validated against the operation's schema), and what it does to the account's state. Auth,
 // scopes, validation and error bodies are shared (management-route.ts).
@@ -39,6 +39,8 @@ export interface SimAccount {
   subscriptions: Map<string, Map<string, Record<string, unknown>>>;
   /** Notification profiles by profileId, created inline with subscriptions or on their own. */
   profiles: Map<string, Record<string, unknown>>;
+  /** Security settings by authId, created with the profile that first names them (credentials included). */
+  securities: Map<string, Record<string, unknown>>;
 }
 
 export interface ManagementCall {
@@ -106,6 +108,7 @@ export function newSimAccount(numbers: SimNumber[] = defaultNumbers()): SimAccou
     applications: new Map(),
     subscriptions: new Map(),
     profiles: new Map(),
+    securities: new Map(),
   };
   const other = account.numbers[1];
   if (other) {
@@ -275,6 +278,12 @@ export const MANAGEMENT_ENDPOINTS: readonly ManagementEndpoint[] = [
         const profileId = typeof profile.profileId === 'string' ? profile.profileId : key();
         subscription.profile = { ...profile, profileId };
         account.profiles.set(profileId, subscription.profile as Record<string, unknown>);
+        // The spec's SecurityRequest: given with a new profile, it creates a security settings item
+        // of that authId; one that exists already is left as it is.
+        const security = profile.security as { authId?: unknown; type?: unknown; credentials?: unknown } | undefined;
+        if (typeof security?.authId === 'string' && !account.securities.has(security.authId)) {
+          account.securities.set(security.authId, { authId: security.authId, type: security.type, credentials: security.credentials });
+        }
       }
       forChannel.set(subscriptionId, { ...subscription, subscriptionId });
       account.subscriptions.set(params.channel!, forChannel);
@@ -308,6 +317,25 @@ export const MANAGEMENT_ENDPOINTS: readonly ManagementEndpoint[] = [
     handle: ({ account, params }) => {
       if (!account.profiles.delete(params.profileId!)) return { status: 404, error: `Profile ${params.profileId} not found.` };
       return { status: 200, body: { profileId: params.profileId } };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/subscriptions/1/security/{authId}',
+    specFile: SUBSCRIPTIONS,
+    handle: ({ account, params }) => {
+      const security = account.securities.get(params.authId!);
+      return security ? { status: 200, body: security } : { status: 404, error: `Security settings ${params.authId} not found.` };
+    },
+  },
+  {
+    // Profiles that still name it keep their copy: deleting settings does not reach into them.
+    method: 'DELETE',
+    path: '/subscriptions/1/security/{authId}',
+    specFile: SUBSCRIPTIONS,
+    handle: ({ account, params }) => {
+      if (!account.securities.delete(params.authId!)) return { status: 404, error: `Security settings ${params.authId} not found.` };
+      return { status: 200, body: { authId: params.authId } };
     },
   },
   { method: 'GET', path: '/rcs/1/senders', specFile: 'infobip-rcs-openapi.json', handle: documentedListing('infobip-rcs-openapi.json', '/rcs/1/senders') },
