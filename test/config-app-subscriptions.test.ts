@@ -193,6 +193,27 @@ for (const dialect of testDialects) {
       theirsSurvive(theirs);
     });
 
+    it('security settings an earlier release left behind (its set deleted, its settings not) go with the next Create', async () => {
+      const applicationId = (await create('BASIC')).accounts[0].channels.subscriptions.applicationId as string;
+      // What releases before 2026-11-28 left: a set of ours, deleted but for its security settings.
+      const orphan = `${applicationId}-sms-delivery-0a1b2c`;
+      const call = (method: string, path: string, body?: unknown) =>
+        fetch(`${infobip.url}${path}`, { method, headers: { authorization: `App ${API_KEY}`, ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}) });
+      const made = await call('POST', '/subscriptions/1/subscription/SMS', {
+        subscriptionId: orphan,
+        events: ['DELIVERY'],
+        profile: { profileId: orphan, webhook: { notifyUrl: clicksUrl }, security: { authId: orphan, type: 'BASIC', credentials: { username: 'old', password: 'old-password' } } },
+      });
+      assert.equal(made.status, 201, await made.text());
+      for (const path of [`/subscriptions/1/subscription/SMS/${orphan}`, `/subscriptions/1/profiles/${orphan}`]) assert.equal((await call('DELETE', path)).status, 200);
+      assert.ok(infobip.account(API_KEY).securities.has(orphan));
+
+      await create('HMAC');
+      assert.equal(infobip.account(API_KEY).securities.has(orphan), false, 'the left-over settings, and their old password, are gone');
+      assert.deepEqual(ourSecurities(), ours().map((s) => s.subscriptionId).sort());
+      theirsSurvive(theirs);
+    });
+
     it('SMS and Viber name our application: delivery reports come back, clicks reach our intake through our subscriptions, another application\'s subscriptions get nothing', async () => {
       const applicationId = (await create('BASIC')).accounts[0].channels.subscriptions.applicationId as string;
       for (const channel of ['SMS', 'VIBER']) {

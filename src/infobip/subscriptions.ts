@@ -72,7 +72,7 @@ export async function replaceSubscriptions(key: InfobipKey, input: Subscriptions
   }
   const fresh = new Set(Object.values(created.subscriptions));
   const stale = (await ourSubscriptions(key, input)).filter(([, id]) => !fresh.has(id));
-  const problems = await removeSubscriptions(key, stale);
+  const problems = [...(await removeSubscriptions(key, stale)), ...(await removeLeftSecurity(key, input, fresh))];
   return { ok: true, created: { applicationId: input.applicationId, subscriptions: created.subscriptions }, ...(problems.length ? { leftover: problems.join('; ') } : {}) };
 }
 
@@ -140,6 +140,22 @@ async function ourSubscriptions(key: InfobipKey, input: SubscriptionsInput): Pro
     }
   }
   return [...ours].map(([id, channel]) => [channel, id]);
+}
+
+/**
+ * Security settings of ours that no subscription uses any more: releases before 2026-11-28 deleted
+ * a replaced set's subscriptions and profiles but not the settings, which hold its credentials.
+ */
+async function removeLeftSecurity(key: InfobipKey, input: SubscriptionsInput, fresh: ReadonlySet<string>): Promise<string[]> {
+  const isOurs = ourIds(input);
+  const problems: string[] = [];
+  for (const listed of await listAll(key, '/subscriptions/1/security')) {
+    const id = (listed as { authId?: unknown }).authId;
+    if (typeof id !== 'string' || fresh.has(id) || !isOurs(id)) continue;
+    const removed = await infobipCall(key, 'DELETE', `/subscriptions/1/security/${encodeURIComponent(id)}`);
+    if (!removed.ok && removed.status !== 404) problems.push(`${id}: ${removed.message}`);
+  }
+  return problems;
 }
 
 /** Every result of a paged listing (`page` from 0, at most 100 a page). */

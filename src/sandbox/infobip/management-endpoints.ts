@@ -321,6 +321,12 @@ export const MANAGEMENT_ENDPOINTS: readonly ManagementEndpoint[] = [
   },
   {
     method: 'GET',
+    path: '/subscriptions/1/security',
+    specFile: SUBSCRIPTIONS,
+    handle: ({ account, query }) => ({ status: 200, body: page([...account.securities.values()].map(({ credentials: _hidden, ...rest }) => rest), query) }),
+  },
+  {
+    method: 'GET',
     path: '/subscriptions/1/security/{authId}',
     specFile: SUBSCRIPTIONS,
     handle: ({ account, params }) => {
