@@ -148,14 +148,10 @@ async function ourSubscriptions(key: InfobipKey, input: SubscriptionsInput): Pro
  */
 async function removeLeftSecurity(key: InfobipKey, input: SubscriptionsInput, fresh: ReadonlySet<string>): Promise<string[]> {
   const isOurs = ourIds(input);
-  const problems: string[] = [];
-  for (const listed of await listAll(key, '/subscriptions/1/security')) {
-    const id = (listed as { authId?: unknown }).authId;
-    if (typeof id !== 'string' || fresh.has(id) || !isOurs(id)) continue;
-    const removed = await infobipCall(key, 'DELETE', `/subscriptions/1/security/${encodeURIComponent(id)}`);
-    if (!removed.ok && removed.status !== 404) problems.push(`${id}: ${removed.message}`);
-  }
-  return problems;
+  const left = (await listAll(key, '/subscriptions/1/security'))
+    .map((listed) => (listed as { authId?: unknown }).authId)
+    .filter((id): id is string => typeof id === 'string' && !fresh.has(id) && isOurs(id));
+  return deleteEach(key, left.map((id) => [id, [`/subscriptions/1/security/${encodeURIComponent(id)}`]]));
 }
 
 /** Every result of a paged listing (`page` from 0, at most 100 a page). */
@@ -173,12 +169,17 @@ async function listAll(key: InfobipKey, path: string): Promise<unknown[]> {
 /**
  * Deletes each subscription, then its notification profile and the profile's security settings
  * (ours share the subscription's id): left behind, the settings would keep the old credentials on
- * the account. Any of them already gone is fine. Answers what could not be deleted.
+ * the account.
  */
 async function removeSubscriptions(key: InfobipKey, subscriptions: [string, string][]): Promise<string[]> {
+  const resources = ['/subscriptions/1/profiles/', '/subscriptions/1/security/'];
+  return deleteEach(key, subscriptions.map(([channel, id]) => [id, [`/subscriptions/1/subscription/${channel}/`, ...resources].map((path) => `${path}${encodeURIComponent(id)}`)]));
+}
+
+/** DELETEs each id's paths in order; one already gone (404) is fine. Answers what could not be deleted. */
+async function deleteEach(key: InfobipKey, items: [id: string, paths: string[]][]): Promise<string[]> {
   const problems: string[] = [];
-  for (const [channel, id] of subscriptions) {
-    const paths = [`/subscriptions/1/subscription/${channel}/`, '/subscriptions/1/profiles/', '/subscriptions/1/security/'].map((path) => `${path}${encodeURIComponent(id)}`);
+  for (const [id, paths] of items) {
     for (const path of paths) {
       const removed = await infobipCall(key, 'DELETE', path);
       if (!removed.ok && removed.status !== 404) problems.push(`${id}: ${removed.message}`);
