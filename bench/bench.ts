@@ -294,12 +294,12 @@ function ratios(execute: ThroughputResult, baseline: ThroughputResult): Pair['vs
   };
 }
 
-/** One round: its figures. Several: every round, and the median of the paired ratios. */
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 }
 
+/** One round: its figures. Several: every round, and the median of the paired ratios. */
 function summarisePairs(pairs: Pair[]) {
   const last = pairs[pairs.length - 1]!;
   if (pairs.length === 1) return { ...last.execute, vsBaseline: last.vsBaseline };
