@@ -24,18 +24,32 @@ export interface CancelTarget {
  * the operator's cancellation does not. Messages already handed to a sender (at most about a
  * second of a paced flow) still go.
  */
-export async function cancelWaiting(db: Kysely<Database>, target: CancelTarget): Promise<string[]> {
-  const ids = await cancelWaitingMessages(db, {
-    tenantId: target.tenantId,
-    journeyId: target.journeyId,
-    ...(target.activityId !== undefined ? { flowKey: flowKey(target.tenantId, target.journeyId, target.activityId) } : {}),
-    onlyCancelOnStop: target.reason !== 'CANCELLED_BY_OPERATOR',
-    reason: `cancelled: ${target.reason}`,
+export function cancelWaiting(db: Kysely<Database>, target: CancelTarget): Promise<string[]> {
+  return endWithReports(db, async (trx) => {
+    const ids = await cancelWaitingMessages(trx, {
+      tenantId: target.tenantId,
+      journeyId: target.journeyId,
+      ...(target.activityId !== undefined ? { flowKey: flowKey(target.tenantId, target.journeyId, target.activityId) } : {}),
+      onlyCancelOnStop: target.reason !== 'CANCELLED_BY_OPERATOR',
+      reason: `cancelled: ${target.reason}`,
+    });
+    return { ended: ids, reports: [[target.tenantId, ids.map((id) => cancelledReport(id, target.reason))]] };
   });
-  await recordInChunks(db, target.tenantId, ids.map((id) => cancelledReport(id, target.reason)));
-  return ids;
 }
 
-export async function recordInChunks(db: Kysely<Database>, tenantId: string, reports: DeliveryReport[]): Promise<void> {
-  for (let i = 0; i < reports.length; i += REPORT_CHUNK) await recordDeliveryReports(db, tenantId, reports.slice(i, i + REPORT_CHUNK));
+/**
+ * Ends messages and records their reports in one transaction: a crash between the two would
+ * leave messages no longer waiting, so never ended again, and never reported.
+ */
+export function endWithReports<T>(
+  db: Kysely<Database>,
+  end: (trx: Kysely<Database>) => Promise<{ ended: T; reports: [tenantId: string, reports: DeliveryReport[]][] }>,
+): Promise<T> {
+  return db.transaction().execute(async (trx) => {
+    const { ended, reports } = await end(trx);
+    for (const [tenantId, ofTenant] of reports) {
+      for (let i = 0; i < ofTenant.length; i += REPORT_CHUNK) await recordDeliveryReports(trx, tenantId, ofTenant.slice(i, i + REPORT_CHUNK));
+    }
+    return ended;
+  });
 }

@@ -24,7 +24,7 @@ import type { TenantDirectory } from '../tenants/tenant-directory.ts';
 import type { SfmcClient } from '../sfmc/client.ts';
 import { PollingLoop } from '../workers/polling-loop.ts';
 import { fillFromDataExtensions, type MergeOutcome } from './data-extension-merge.ts';
-import { recordInChunks } from './cancellation.ts';
+import { endWithReports } from './cancellation.ts';
 import { groupForSending, type PreparedMessage, prepareMessages, type SendGroup } from './send-groups.ts';
 import { nextOpening } from './send-window.ts';
 import { BurstWindows } from './burst-window.ts';
@@ -249,10 +249,10 @@ export class Dispatcher {
       this.#o.log.warn({ messages: orphaned }, 'messages whose lease ran out were put back, marked as of unknown outcome');
       this.#o.metrics?.errors.inc({ kind: 'outcome_unknown' }, orphaned);
     }
-    const expired = await expireOverdueMessages(db, now);
-    const byTenant = new Map<string, string[]>();
-    for (const m of expired) byTenant.set(m.tenant_id, [...(byTenant.get(m.tenant_id) ?? []), m.id]);
-    for (const [tenantId, ids] of byTenant) await recordInChunks(db, tenantId, ids.map(expiredUnsentReport));
+    const expired = await endWithReports(db, async (trx) => {
+      const ended = await expireOverdueMessages(trx, now);
+      return { ended, reports: reportsByTenant(ended.map((m) => [m.tenant_id, m.id]), expiredUnsentReport) };
+    });
     if (expired.length > 0) this.#o.metrics?.errors.inc({ kind: 'expired' }, expired.length);
   }
 
@@ -334,11 +334,10 @@ export class Dispatcher {
   /** Ends messages this instance still leases without sending them, and reports each. */
   async #refuse(messages: PreparedMessage[], state: 'expired' | 'cancelled', reason: string, report: (id: string) => DeliveryReport): Promise<void> {
     if (messages.length === 0) return;
-    const db = this.#o.store.db;
-    const ended = new Set(await updateClaimedMessages(db, this.#owner, messages.map((m) => m.row.id), { state, last_error: reason }));
-    const byTenant = new Map<string, string[]>();
-    for (const m of messages) if (ended.has(m.row.id)) byTenant.set(m.row.tenant_id, [...(byTenant.get(m.row.tenant_id) ?? []), m.row.id]);
-    for (const [tenantId, ids] of byTenant) await recordInChunks(db, tenantId, ids.map(report));
+    const ended = await endWithReports(this.#o.store.db, async (trx) => {
+      const updated = new Set(await updateClaimedMessages(trx, this.#owner, messages.map((m) => m.row.id), { state, last_error: reason }));
+      return { ended: updated, reports: reportsByTenant(messages.filter((m) => updated.has(m.row.id)).map((m) => [m.row.tenant_id, m.row.id]), report) };
+    });
     this.#o.metrics?.errors.inc({ kind: state === 'expired' ? 'expired' : 'quiet_hours_skipped' }, ended.size);
   }
 
@@ -591,4 +590,11 @@ function toOutbound({ row, payload }: PreparedMessage): OutboundMessage {
 function retryDelayFor(rows: ClaimedMessage[], retryAfterMs: number | undefined): number {
   const attempts = Math.max(...rows.map((r) => r.attempts));
   return retryDelayMs(attempts, Date.now() - Math.min(...rows.map((r) => r.created_at)), retryAfterMs);
+}
+
+/** [tenant, message] pairs as each tenant's reports, in their order. */
+function reportsByTenant(messages: [tenantId: string, id: string][], report: (id: string) => DeliveryReport): [string, DeliveryReport[]][] {
+  const byTenant = new Map<string, DeliveryReport[]>();
+  for (const [tenantId, id] of messages) byTenant.set(tenantId, [...(byTenant.get(tenantId) ?? []), report(id)]);
+  return [...byTenant];
 }

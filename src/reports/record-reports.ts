@@ -49,7 +49,9 @@ async function record<R extends { messageId: string }>(
   upsert: (db: Kysely<Database>, rows: Insertable<ReportsTable>[]) => Promise<string[]>,
   choose: (message: ReportedMessage, report: R, held: Insertable<ReportsTable> | undefined) => Insertable<ReportsTable> | undefined,
 ): Promise<RecordOutcome> {
-  return db.transaction().execute(async (trx) => {
+  // Inside a caller's transaction (a message ended and its report, cancellation.ts) it joins it.
+  const inTransaction = (run: (trx: Kysely<Database>) => Promise<RecordOutcome>) => (db.isTransaction ? run(db) : db.transaction().execute(run));
+  return inTransaction(async (trx) => {
     const messages = await selectMessagesForReports(trx, tenantId, [...new Set(reports.map((r) => r.messageId))]);
     const rows = new Map<string, Insertable<ReportsTable>>();
     const unknownMessageIds: string[] = [];
