@@ -12,7 +12,7 @@ import {
   contacts,
   demoTenant,
   executeAll,
-  messagesById,
+  everyMessage, messagesById,
   reportsActivity,
   reportsById,
   sfmcRowsById,
@@ -82,7 +82,7 @@ for (const dialect of testDialects) {
       // Infobip accepts the messages but its reports are lost: the tests play the webhook.
       sandbox.infobip.setFaults({ webhookDropRate: 1 });
       ids = await executeAll(tenant, contacts(uniquePrefix('hook'), 30), 10);
-      await eventually(async () => [...(await messagesById(sandbox.connector.store.db, ids)).values()].every((m) => m.state === 'sent') || undefined, 'messages sent');
+      await eventually(() => everyMessage(sandbox.connector.store.db, ids, (m) => m.state === 'sent'), 'messages sent');
       destinations = new Map([...(await messagesById(sandbox.connector.store.db, ids)).values()].map((m) => [m.id, m.destination]));
     });
     after(() => sandbox.close());

@@ -14,7 +14,7 @@ import type { Sandbox } from '../src/sandbox/sandbox.ts';
 import { loadExample } from '../src/sandbox/journey-builder.ts';
 import { testDialects } from './helpers/databases.ts';
 import { eventually } from './helpers/eventually.ts';
-import { contacts, demoTenant, messagesById, reportsActivity, sleep, tally, type TestTenant, uniquePrefix } from './helpers/flow.ts';
+import { contacts, demoTenant, everyMessage, reportsActivity, sleep, tally, type TestTenant, uniquePrefix } from './helpers/flow.ts';
 import { arrivals, burstLimit, executePaced, largestWindow, pacedActivity } from './helpers/pacing.ts';
 import { silentLog, startTestSandbox } from './helpers/sandbox.ts';
 
@@ -87,7 +87,7 @@ for (const dialect of testDialects) {
       assert.ok(afterRestart.length >= 40, `${afterRestart.length} sent after the restart`);
       assert.ok(largestWindow(times) <= burstLimit(20), `largest 1-second window ${largestWindow(times)} across the restart`);
       // Infobip's answer is recorded just after the request arrives there.
-      await eventually(async () => [...(await messagesById(sandbox.connector.store.db, ids)).values()].every((m) => m.state === 'sent') || undefined, 'every message recorded as sent');
+      await eventually(() => everyMessage(sandbox.connector.store.db, ids, (m) => m.state === 'sent'), 'every message recorded as sent');
       assert.equal(sandbox.infobip.stats().duplicateMessageIds, 0);
     });
 

@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Sandbox } from '../src/sandbox/sandbox.ts';
 import { testDialects } from './helpers/databases.ts';
 import { eventually } from './helpers/eventually.ts';
-import { contacts, demoTenant, messagesById, reportsActivity, sleep, type TestTenant, uniquePrefix } from './helpers/flow.ts';
+import { contacts, demoTenant, everyMessage, reportsActivity, sleep, type TestTenant, uniquePrefix } from './helpers/flow.ts';
 import { arrivals, burstLimit, executePaced, largestWindow, pacedActivity } from './helpers/pacing.ts';
 import { startTestSandbox } from './helpers/sandbox.ts';
 
@@ -43,7 +43,7 @@ describe('quiet hours', () => {
         const waiting = await reportsActivity(tenant, ids[39]!);
         assert.equal(waiting.statusName, 'PENDING_WAITING_TO_SEND', dialect);
         assert.ok(Date.parse(String(waiting.plannedAt)) >= opening, `${dialect}: planned at the opening or later (${waiting.plannedAt})`);
-        await eventually(async () => [...(await messagesById(sandbox.connector.store.db, ids)).values()].every((m) => m.state === 'queued' && m.next_attempt_at === opening) || undefined, `${dialect}: all held until ${clock(opening)}`);
+        await eventually(() => everyMessage(sandbox.connector.store.db, ids, (m) => m.state === 'queued' && m.next_attempt_at === opening), `${dialect}: all held until ${clock(opening)}`);
         assert.equal(ids.filter((id) => sandbox.infobip.sentMessages().has(id)).length, 0, `${dialect}: nothing sent before the window`);
         const times = await arrivals(sandbox.infobip, ids, 90_000);
         assert.ok(times[0]! >= opening, `${dialect}: first sent at the opening or later`);
@@ -58,7 +58,7 @@ describe('quiet hours', () => {
       const closedNow = Date.now() + 2 * 3_600_000;
       const window = { 'sendWindow.enabled': 'true', 'sendWindow.from': clock(closedNow), 'sendWindow.to': clock(closedNow + 3_600_000), 'sendWindow.timeZone': 'UTC', 'sendWindow.outside': 'skip' };
       const ids = await executePaced(tenant, pacedActivity(6000, window), wave('skipped', 5));
-      await eventually(async () => [...(await messagesById(sandbox.connector.store.db, ids)).values()].every((m) => m.state === 'cancelled') || undefined, 'all skipped');
+      await eventually(() => everyMessage(sandbox.connector.store.db, ids, (m) => m.state === 'cancelled'), 'all skipped');
       const answer = await reportsActivity(tenant, ids[0]!);
       assert.deepEqual([answer.statusName, answer.statusGroupName, answer.errorName], ['REJECTED_QUIET_HOURS', 'REJECTED', 'EC_QUIET_HOURS']);
       assert.equal(ids.filter((id) => sandbox.infobip.sentMessages().has(id)).length, 0);

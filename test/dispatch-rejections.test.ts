@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import type { Sandbox } from '../src/sandbox/sandbox.ts';
-import { insertMessages } from '../src/store/sql/insertMessages.ts';
+import { insertIntake } from '../src/store/sql/insertIntake.ts';
 import { testDialects } from './helpers/databases.ts';
 import { eventually } from './helpers/eventually.ts';
 import {
@@ -120,7 +120,7 @@ for (const dialect of testDialects) {
         last_error: null,
       }));
       const before = sandbox.infobip.stats();
-      await insertMessages(sandbox.connector.store.db, rows);
+      await insertIntake(sandbox.connector.store.db, rows);
       const ids = rows.map((r) => r.id);
       const bad = ids[3]!;
       const good = ids.filter((id) => id !== bad);

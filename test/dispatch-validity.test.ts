@@ -9,6 +9,7 @@ import { eventually } from './helpers/eventually.ts';
 import { contacts, demoTenant, messagesById, reportsActivity, sfmcRowsById, type TestTenant, uniquePrefix } from './helpers/flow.ts';
 import { executePaced, pacedActivity, pacedBody } from './helpers/pacing.ts';
 import { startTestSandbox } from './helpers/sandbox.ts';
+import { promoteIntake } from '../src/store/sql/promoteIntake.ts';
 
 for (const dialect of testDialects) {
   describe(`validity period (${dialect})`, () => {
@@ -44,6 +45,7 @@ for (const dialect of testDialects) {
       // 60 per minute: most of the 20 still wait when their validity runs out. The store is told
       // they were stored two days ago, as after a long outage.
       const ids = await executePaced(tenant, pacedActivity(60), wave('expiring', 20));
+      await promoteIntake(sandbox.connector.store.db);
       await sandbox.connector.store.db.updateTable('messages').set({ expires_at: Date.now() + 1500 }).where('id', 'in', ids).execute();
       const ended = await eventually(async () => {
         const rows = [...(await messagesById(sandbox.connector.store.db, ids)).values()];

@@ -5,6 +5,7 @@ import type { Sandbox } from '../src/sandbox/sandbox.ts';
 import { testDialects } from './helpers/databases.ts';
 import { eventually } from './helpers/eventually.ts';
 import { startTestSandbox } from './helpers/sandbox.ts';
+import { promoteIntake } from '../src/store/sql/promoteIntake.ts';
 
 // What every channel shares, shown on SMS: merge fields and hashtags, URL shortening & tracking,
 // custom callback data, activity options, and the custom data extension filled at send time.
@@ -82,6 +83,7 @@ for (const dialect of testDialects) {
 
     test('sending speed limit and Trigger Event on Response are validated and stored with the message', async () => {
       const answer = await send({ 'speedLimit.enabled': 'true', 'speedLimit.amount': '1200', 'speedLimit.timeUnit': 'minute', triggerEventOnResponse: 'true', eventDefinitionKey: 'APIEvent-sms-reply' });
+      await promoteIntake(sandbox.connector.store.db);
       const row = await sandbox.connector.store.db.selectFrom('messages').select('payload').where('id', '=', String(answer.messageId)).executeTakeFirstOrThrow();
       const payload = JSON.parse(row.payload);
       assert.deepEqual(payload.speedLimit, { amount: 1200, timeUnit: 'MINUTE' });
@@ -95,6 +97,8 @@ for (const dialect of testDialects) {
       try {
         const answer = await send({ text: 'x'.repeat(200) });
         const messageId = String(answer.messageId);
+        // Into the queue, as the stopped dispatcher's round would have moved it.
+        await promoteIntake(sandbox.connector.store.db);
         const report = { messageId, status: { groupId: 3, groupName: 'DELIVERED', id: 5, name: 'DELIVERED_TO_HANDSET' } };
         const posted = await fetch(sandbox.info.webhooks.deliveryReports!, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ results: [report] }) });
         assert.equal(posted.status, 200);

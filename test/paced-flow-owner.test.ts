@@ -4,10 +4,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { openStore, type Store } from '../src/store/database.ts';
 import { claimPacedMessages } from '../src/store/sql/claimPacedMessages.ts';
-import { insertMessages } from '../src/store/sql/insertMessages.ts';
+import { insertIntake } from '../src/store/sql/insertIntake.ts';
 import { releasePacedFlows } from '../src/store/sql/releasePacedFlows.ts';
 import { createTestDatabase, type TestDatabase, testDialects } from './helpers/databases.ts';
 import { queuedMessageRow } from './helpers/messages.ts';
+import { promoteIntake } from '../src/store/sql/promoteIntake.ts';
 
 const FLOW = 'tenant/journey/activity';
 const INTERVAL_US = 10_000;
@@ -34,7 +35,8 @@ for (const dialect of testDialects) {
     before(async () => {
       database = await createTestDatabase(dialect);
       store = await openStore(database.url);
-      await insertMessages(store.db, Array.from({ length: 1000 }, (_, i) => queued(i)));
+      await insertIntake(store.db, Array.from({ length: 1000 }, (_, i) => queued(i)));
+      await promoteIntake(store.db);
     });
     after(async () => {
       await store.close();

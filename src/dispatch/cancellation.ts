@@ -4,6 +4,7 @@ import type { DeliveryReport } from '../reports/report.ts';
 import { recordDeliveryReports } from '../reports/record-reports.ts';
 import type { Database } from '../store/schema.ts';
 import { cancelWaitingMessages } from '../store/sql/cancelWaitingMessages.ts';
+import { promoteIntake } from '../store/sql/promoteIntake.ts';
 import { flowKey } from './dispatch-columns.ts';
 
 /** Reports recorded per transaction: bounds the statement size for a large backlog. */
@@ -26,6 +27,8 @@ export interface CancelTarget {
  */
 export function cancelWaiting(db: Kysely<Database>, target: CancelTarget): Promise<string[]> {
   return endWithReports(db, async (trx) => {
+    // Messages accepted but not yet in the queue are waiting too.
+    await promoteIntake(trx);
     const ids = await cancelWaitingMessages(trx, {
       tenantId: target.tenantId,
       journeyId: target.journeyId,

@@ -15,6 +15,7 @@ import { releasePacedFlows } from '../store/sql/releasePacedFlows.ts';
 import { delayPacingCursor } from '../store/sql/delayPacingCursor.ts';
 import { expireOverdueMessages } from '../store/sql/expireOverdueMessages.ts';
 import { listQueuedFlows } from '../store/sql/listQueuedFlows.ts';
+import { promoteIntake } from '../store/sql/promoteIntake.ts';
 import { requeueExpiredLeases } from '../store/sql/requeueExpiredLeases.ts';
 import { selectFlowPace } from '../store/sql/selectFlowPace.ts';
 import { updateClaimedMessages } from '../store/sql/updateClaimedMessages.ts';
@@ -173,8 +174,10 @@ export class Dispatcher {
       await Promise.race(this.#inFlight);
       return true;
     }
-    await this.#sweep();
     const { db, dialect } = this.#o.store;
+    // What execute accepted since the last round joins the queue (store/sql/promoteIntake.ts).
+    await promoteIntake(db);
+    await this.#sweep();
     // Accounts with a request out (or a group waiting for one) are left out of the claim.
     const busy = [...new Set([...this.#busyAccounts.keys(), ...this.#waiting.map((g) => g.accountId)])];
     // Paced flows are bounded by their slots, and leaving out an account with a request out would

@@ -1,6 +1,6 @@
 import type { Insertable, Kysely } from 'kysely';
 import type { Database, MessagesTable } from '../store/schema.ts';
-import { insertMessages } from '../store/sql/insertMessages.ts';
+import { insertIntake } from '../store/sql/insertIntake.ts';
 
 type NewMessage = Insertable<MessagesTable>;
 
@@ -58,7 +58,7 @@ export class OutboxWriter {
       // Two executes of one contact in the same group (a fast retry) become one row.
       const rows = new Map<string, NewMessage>();
       for (const w of group) if (!rows.has(w.row.id)) rows.set(w.row.id, w.row);
-      await insertMessages(this.#db, [...rows.values()]);
+      await insertIntake(this.#db, [...rows.values()]);
       for (const w of group) w.resolve(w.row.id);
       this.#onStored();
     } catch (error) {

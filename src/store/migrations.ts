@@ -1,4 +1,4 @@
-import { type Kysely, type Migration, type MigrationProvider, sql } from 'kysely';
+import { type Kysely, type Migration, type MigrationProvider, SqliteAdapter, sql } from 'kysely';
 
 /**
  * Migrations live in code, in order, so that one build carries its schema and the same
@@ -233,6 +233,23 @@ const migrations: Record<string, Migration> = {
       // The entry is now written when the dispatcher claims the message, off the execute path.
       await db.schema.dropIndex('messages_destination').execute();
       await db.schema.createIndex('messages_sent_destination').on('messages').columns(['destination', 'tenant_id', 'created_at']).where(sql.ref('state'), '<>', sql.lit('queued')).execute();
+    },
+  },
+  '0006_message_intake': {
+    async up(db: Kysely<any>) {
+      // Execute appends its messages here, and the dispatcher moves them into messages
+      // (store/sql/promoteIntake.ts). The table has no index but its append-only sequence: a
+      // message id is a hash, so the primary key of messages took a write at a random place for
+      // every execute, the largest part of its insert. Duplicates (Journey Builder's retries) are
+      // now dropped when the rows move, in batches, off the execute path. Its columns are those of
+      // messages, copied as they are now; a column added to messages must be added here too.
+      if (db.getExecutor().adapter instanceof SqliteAdapter) {
+        const { rows } = await sql<{ name: string; type: string; notnull: number; dflt_value: string | null }>`pragma table_info(messages)`.execute(db);
+        const columns = rows.map((c) => `"${c.name}" ${c.type}${c.notnull ? ' not null' : ''}${c.dflt_value === null ? '' : ` default ${c.dflt_value}`}`);
+        await sql.raw(`create table message_intake (seq integer primary key, ${columns.join(', ')})`).execute(db);
+      } else {
+        await sql`create table message_intake (seq bigint generated always as identity primary key, like messages including defaults)`.execute(db);
+      }
     },
   },
 };

@@ -1,4 +1,4 @@
-import type { ColumnType } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 /**
  * The database as Kysely sees it. Times are epoch milliseconds (BIGINT) so both dialects
@@ -8,6 +8,7 @@ export interface Database {
   tenants: TenantsTable;
   infobip_accounts: InfobipAccountsTable;
   messages: MessagesTable;
+  message_intake: MessageIntakeTable;
   reports: ReportsTable;
   writeback_queue: WritebackQueueTable;
   url_clicks: UrlClicksTable;
@@ -45,6 +46,11 @@ export interface InfobipAccountsTable {
 
 /** `cancelled` (journey stopped) and `expired` (validity period passed) were never sent; both are reported. */
 export type MessageState = 'queued' | 'sending' | 'sent' | 'failed' | 'cancelled' | 'expired';
+
+/** Accepted messages on their way into messages (store/sql/promoteIntake.ts), in the order they came. */
+export interface MessageIntakeTable extends MessagesTable {
+  seq: Generated<number>;
+}
 
 export interface MessagesTable {
   /**

@@ -10,6 +10,7 @@ import type { Database, MessagesTable, ReportsTable, WritebackQueueTable } from 
 import type { AccountChannelSettings } from '../../src/tenants/tenant.ts';
 import { eventually } from './eventually.ts';
 import { postJson } from './http.ts';
+import { promoteIntake } from '../../src/store/sql/promoteIntake.ts';
 
 const smsTemplate = loadExample('sms');
 const reportsTemplate = loadExample('reports-delivery');
@@ -158,10 +159,21 @@ export function sfmcRowsById(sandbox: Sandbox, key = sandbox.info.dataExtensions
   return new Map(sandbox.sfmc.rows(sandbox.info.sfmc.accountId, key).map((r) => [String(r.messageId), r]));
 }
 
+/** The messages as the queue holds them: the intake is moved in first, as the dispatcher's round does. */
 export async function messagesById(db: Kysely<Database>, ids: string[]): Promise<Map<string, Selectable<MessagesTable>>> {
   if (ids.length === 0) return new Map();
+  await promoteIntake(db);
   const rows = await db.selectFrom('messages').selectAll().where('id', 'in', ids).execute();
   return new Map(rows.map((r) => [r.id, r]));
+}
+
+/**
+ * Whether every one of `ids` is in the queue (moved from the intake) and `holds`; undefined
+ * otherwise, for eventually().
+ */
+export async function everyMessage(db: Kysely<Database>, ids: string[], holds: (m: Selectable<MessagesTable>) => boolean): Promise<true | undefined> {
+  const found = await messagesById(db, ids);
+  return (found.size === ids.length && [...found.values()].every(holds)) || undefined;
 }
 
 export async function reportsById(db: Kysely<Database>, ids: string[]): Promise<Map<string, Selectable<ReportsTable>>> {

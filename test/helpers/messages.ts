@@ -1,12 +1,20 @@
 import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { Database, MessagesTable } from '../../src/store/schema.ts';
+import { promoteIntake } from '../../src/store/sql/promoteIntake.ts';
 
+/**
+ * Messages stored, as the queue holds them: what execute appended to the intake is moved in first
+ * (as the dispatcher's round does), so a retried execute's second row is already dropped.
+ */
 export async function countMessages(db: Kysely<Database>): Promise<number> {
+  await promoteIntake(db);
   const row = await db.selectFrom('messages').select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
+/** The message as the queue holds it (the intake moved in first). */
 export async function messageById(db: Kysely<Database>, id: string): Promise<Selectable<MessagesTable> | undefined> {
+  await promoteIntake(db);
   return db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst();
 }
 

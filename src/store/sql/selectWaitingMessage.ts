@@ -1,13 +1,14 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.ts';
 
-/** The tenant's message `id` if it still waits to be sent (queued, or claimed and not yet sent). */
+const COLUMNS = ['id', 'state', 'flow_key', 'pace_interval_us', 'next_attempt_at', 'destination', 'payload'] as const;
+
+/**
+ * The tenant's message `id` if it still waits to be sent: accepted (in the intake), queued, or
+ * claimed and not yet sent. The intake has no index on ids, but holds only what arrived since the
+ * dispatcher's last round.
+ */
 export async function selectWaitingMessage(db: Kysely<Database>, tenantId: string, id: string) {
-  return db
-    .selectFrom('messages')
-    .select(['id', 'state', 'flow_key', 'pace_interval_us', 'next_attempt_at', 'destination', 'payload'])
-    .where('tenant_id', '=', tenantId)
-    .where('id', '=', id)
-    .where('state', 'in', ['queued', 'sending'])
-    .executeTakeFirst();
+  const queued = await db.selectFrom('messages').select(COLUMNS).where('tenant_id', '=', tenantId).where('id', '=', id).where('state', 'in', ['queued', 'sending']).executeTakeFirst();
+  return queued ?? (await db.selectFrom('message_intake').select(COLUMNS).where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst());
 }

@@ -6,17 +6,18 @@ import type { Database, MessagesTable } from '../schema.ts';
 type NewMessage = Insertable<MessagesTable>;
 
 /**
- * Inserts messages in one transaction. A message id is derived from the execute that asked for
- * it, so a retry's row is already there and is left as it is.
+ * Appends accepted messages to the intake in one transaction. Nothing is checked against what is
+ * stored: a message id is derived from the execute that asked for it, so a retry's row carries
+ * the id of the first, and the move into messages keeps only the first (promoteIntake.ts).
  */
-export async function insertMessages(db: Kysely<Database>, rows: NewMessage[]): Promise<void> {
+export async function insertIntake(db: Kysely<Database>, rows: NewMessage[]): Promise<void> {
   if (rows.length === 0) return;
   if (writesRowByRow(db)) await runPerRow(db, rows, insertOne);
   else await insertAsJsonRecords(db, rows);
 }
 
 function insertOne(db: Kysely<Database>, rows: NewMessage | NewMessage[]) {
-  return db.insertInto('messages').values(rows).onConflict((oc) => oc.column('id').doNothing());
+  return db.insertInto('message_intake').values(rows);
 }
 
 const statements = new Map<string, string>();
@@ -42,7 +43,7 @@ async function insertAsJsonRecords(db: Kysely<Database>, rows: NewMessage[]): Pr
   const key = columns.join(', ');
   let text = statements.get(key);
   if (!text) {
-    text = keepPrepared(`insert into messages (${key}) select ${key} from json_populate_recordset(null::messages, $1::json) on conflict (id) do nothing`);
+    text = keepPrepared(`insert into message_intake (${key}) select ${key} from json_populate_recordset(null::messages, $1::json)`);
     statements.set(key, text);
   }
   await db.executeQuery(CompiledQuery.raw(text, [rowsAsJson(rows)]));

@@ -1,11 +1,14 @@
-// insertMessages writes every value as given, in both dialects. On PostgreSQL the rows travel as
-// one JSON document (json_populate_recordset): text JSON must escape has to come back unchanged.
+// Execute's messages go through the intake: insertIntake writes every value as given, in both
+// dialects, and promoteIntake moves them into messages, dropping retries. On PostgreSQL the rows
+// travel as one JSON document (json_populate_recordset): text JSON must escape has to come back
+// unchanged.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { type Insertable, sql } from 'kysely';
 import { openStore, type Store } from '../src/store/database.ts';
 import type { MessagesTable } from '../src/store/schema.ts';
-import { insertMessages } from '../src/store/sql/insertMessages.ts';
+import { insertIntake } from '../src/store/sql/insertIntake.ts';
+import { promoteIntake } from '../src/store/sql/promoteIntake.ts';
 import { createTestDatabase, type TestDatabase, testDialects } from './helpers/databases.ts';
 import { queuedMessageRow } from './helpers/messages.ts';
 
@@ -42,7 +45,7 @@ function row(index: number, text: string): Insertable<MessagesTable> {
 }
 
 for (const dialect of testDialects) {
-  describe(`insertMessages (${dialect})`, () => {
+  describe(`insertIntake (${dialect})`, () => {
     let database: TestDatabase;
     let store: Store;
 
@@ -55,11 +58,40 @@ for (const dialect of testDialects) {
       await database.drop();
     });
 
-    const stored = (ids: string[]) => store.db.selectFrom('messages').selectAll().where('id', 'in', ids).orderBy('id').execute();
+    const stored = async (ids: string[]) => {
+      await promoteIntake(store.db);
+      return store.db.selectFrom('messages').selectAll().where('id', 'in', ids).orderBy('id').execute();
+    };
+    const intakeCount = async () => Number((await store.db.selectFrom('message_intake').select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow()).n);
+
+    test('an accepted message waits in the intake, outside the queue, until it is moved', async () => {
+      await insertIntake(store.db, [row(50, 'waiting')]);
+      assert.equal((await store.db.selectFrom('messages').select('id').where('id', '=', 'm-50').execute()).length, 0);
+      assert.equal(await intakeCount(), 1);
+      assert.equal(await promoteIntake(store.db), 1);
+      assert.equal(await intakeCount(), 0);
+      assert.equal((await stored(['m-50']))[0]?.state, 'queued');
+    });
+
+    test('the intake has the columns of messages, and a sequence', async () => {
+      const columnsOf = async (table: string) =>
+        dialect === 'sqlite'
+          ? (await sql<{ name: string }>`select name from pragma_table_info(${table})`.execute(store.db)).rows.map((r) => r.name)
+          : (await sql<{ name: string }>`select column_name as name from information_schema.columns where table_schema = current_schema() and table_name = ${table}`.execute(store.db)).rows.map((r) => r.name);
+      assert.deepEqual((await columnsOf('message_intake')).sort(), [...(await columnsOf('messages')), 'seq'].sort());
+    });
+
+    test('more than a batch moves in one call, oldest first', async () => {
+      const rows = Array.from({ length: 5200 }, (_, i) => row(10_000 + i, 'many'));
+      for (let i = 0; i < rows.length; i += 1000) await insertIntake(store.db, rows.slice(i, i + 1000));
+      assert.equal(await promoteIntake(store.db), 5200);
+      assert.equal(await intakeCount(), 0);
+      assert.equal((await stored(rows.map((r) => r.id))).length, 5200);
+    });
 
     test('every value comes back as it was written: awkward text, nulls, large numbers, defaults', async () => {
       const rows = AWKWARD.map((text, i) => row(i, text));
-      await insertMessages(store.db, rows);
+      await insertIntake(store.db, rows);
       const back = await stored(rows.map((r) => r.id));
       assert.equal(back.length, rows.length);
       for (const written of rows) {
@@ -70,18 +102,24 @@ for (const dialect of testDialects) {
       }
     });
 
-    test('a row already stored is left as it is (a retried execute)', async () => {
-      await insertMessages(store.db, [row(100, 'first')]);
-      await insertMessages(store.db, [row(100, 'second'), row(101, 'new')]);
+    test('a retried execute\'s row is dropped when it moves: the first stays, in the intake or already in messages', async () => {
+      await insertIntake(store.db, [row(100, 'first')]);
+      await insertIntake(store.db, [row(100, 'second'), row(101, 'new')]);
       const back = await stored(['m-100', 'm-101']);
       assert.deepEqual(back.map((r) => r.payload), ['first', 'new']);
+      // A retry after the first moved (and was perhaps sent) changes nothing either.
+      await store.db.updateTable('messages').set({ state: 'sent' }).where('id', '=', 'm-100').execute();
+      await insertIntake(store.db, [row(100, 'third')]);
+      const again = await stored(['m-100']);
+      assert.deepEqual(again.map((r) => [r.payload, r.state]), [['first', 'sent']]);
+      assert.equal(await intakeCount(), 0);
     });
 
     test('a lone UTF-16 surrogate (half an emoji cut off) is stored as U+FFFD, and the rest of its group with it', async () => {
       // PostgreSQL's JSON refuses the escape JSON.stringify writes for it: without the replacement
       // every execute of the group would fail, and fail again when retried. (SQLite keeps the
       // surrogate's three bytes, which read back as three replacement characters.)
-      await insertMessages(store.db, [row(150, 'cut \ud83d'), row(151, '\udc4b first'), row(152, 'whole 👋')]);
+      await insertIntake(store.db, [row(150, 'cut \ud83d'), row(151, '\udc4b first'), row(152, 'whole 👋')]);
       const [cut, first, whole] = (await stored(['m-150', 'm-151', 'm-152'])).map((r) => r.payload);
       assert.match(cut!, /^cut \ufffd+$/);
       assert.match(first!, /^\ufffd+ first$/);
@@ -91,7 +129,7 @@ for (const dialect of testDialects) {
     test('rows that leave out different columns each take those columns’ defaults', async () => {
       const withDefault = { ...row(200, 'a') } as Partial<Insertable<MessagesTable>>;
       delete withDefault.cancel_on_stop;
-      await insertMessages(store.db, [withDefault as Insertable<MessagesTable>, { ...row(201, 'b'), outcome_unknown: 1 }]);
+      await insertIntake(store.db, [withDefault as Insertable<MessagesTable>, { ...row(201, 'b'), outcome_unknown: 1 }]);
       const back = await stored(['m-200', 'm-201']);
       assert.deepEqual(back.map((r) => [r.cancel_on_stop, r.outcome_unknown]), [[1, 0], [0, 1]]);
     });
@@ -101,9 +139,9 @@ for (const dialect of testDialects) {
         // Every column given, as execute gives them: one statement text whatever the group's size.
         const runs = await store.db.connection().execute(async (connection) => {
           const plans = async () =>
-            (await sql<{ plans: string }>`select generic_plans + custom_plans as plans from pg_prepared_statements where statement like 'insert into messages (%outcome_unknown) select%'`.execute(connection)).rows.map((r) => Number(r.plans));
+            (await sql<{ plans: string }>`select generic_plans + custom_plans as plans from pg_prepared_statements where statement like 'insert into message_intake (%outcome_unknown) select%'`.execute(connection)).rows.map((r) => Number(r.plans));
           const before = (await plans())[0] ?? 0;
-          for (const batch of [[300, 301], [302], [303, 304, 305]]) await insertMessages(connection, batch.map((i) => ({ ...row(i, 'p'), outcome_unknown: 0 })));
+          for (const batch of [[300, 301], [302], [303, 304, 305]]) await insertIntake(connection, batch.map((i) => ({ ...row(i, 'p'), outcome_unknown: 0 })));
           return (await plans()).map((n) => n - before);
         });
         assert.deepEqual(runs, [3]);
