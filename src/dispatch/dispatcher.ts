@@ -62,6 +62,8 @@ const PACING_SLACK_MS = 1000;
 const UNKNOWN_OUTCOME_SETTLE_MS = 10_000;
 /** How often expired leases are put back and overdue messages expired. */
 const SWEEP_EVERY_MS = 1000;
+/** How often a round moves the intake into the queue, at most. */
+const PROMOTE_EVERY_MS = 25;
 /** Flows visited per claim round; more are visited in turns. */
 const MAX_FLOWS_PER_ROUND = 200;
 /** Flow speed limits remembered (a version's activity settings never change). */
@@ -126,6 +128,7 @@ export class Dispatcher {
   /** The last flow visited when the list was cut at MAX_FLOWS_PER_ROUND; the next round goes on after it. */
   #flowsAfter = '';
   #lastSweep = 0;
+  #promotedAt = 0;
 
   constructor(options: DispatcherOptions) {
     this.#o = { claimLimit: 2000, idleMs: 100, leaseMs: 120_000, maxRequestsInFlight: 8, metrics: undefined, ...options };
@@ -175,8 +178,13 @@ export class Dispatcher {
       return true;
     }
     const { db, dialect } = this.#o.store;
-    // What execute accepted since the last round joins the queue (store/sql/promoteIntake.ts).
-    await promoteIntake(db);
+    // What execute accepted joins the queue (store/sql/promoteIntake.ts). Not on every round:
+    // under load a round follows each group commit, and each move takes SQLite's write lock from
+    // execute's next one; fewer, larger moves hold it less. At most one idle pause (idleMs) late.
+    if (Date.now() - this.#promotedAt >= PROMOTE_EVERY_MS) {
+      this.#promotedAt = Date.now();
+      await promoteIntake(db);
+    }
     await this.#sweep();
     // Accounts with a request out (or a group waiting for one) are left out of the claim.
     const busy = [...new Set([...this.#busyAccounts.keys(), ...this.#waiting.map((g) => g.accountId)])];
