@@ -9,6 +9,7 @@ import { openStore, type Store } from '../src/store/database.ts';
 import type { MessagesTable } from '../src/store/schema.ts';
 import { insertIntake } from '../src/store/sql/insertIntake.ts';
 import { promoteIntake } from '../src/store/sql/promoteIntake.ts';
+import { cancelWaiting } from '../src/dispatch/cancellation.ts';
 import { createTestDatabase, type TestDatabase, testDialects } from './helpers/databases.ts';
 import { queuedMessageRow } from './helpers/messages.ts';
 
@@ -135,6 +136,32 @@ for (const dialect of testDialects) {
     });
 
     if (dialect === 'postgres') {
+      test('a cancellation waits for another instance\'s move of the intake, and cancels what it moved', async () => {
+        const rows = [row(400, 'x'), row(401, 'y')].map((r) => ({ ...r, tenant_id: 'tenant-400', journey_id: 'journey-400' }));
+        await insertIntake(store.db, rows);
+        let release!: () => void;
+        const released = new Promise<void>((resolve) => (release = resolve));
+        let moving!: () => void;
+        const moved = new Promise<void>((resolve) => (moving = resolve));
+        // The other instance: its move holds the rows' locks until it commits.
+        const other = store.db.transaction().execute(async (trx) => {
+          assert.equal(await promoteIntake(trx), 2);
+          moving();
+          await released;
+        });
+        await moved;
+        let cancelDone = false;
+        const cancelling = cancelWaiting(store.db, { tenantId: 'tenant-400', journeyId: 'journey-400', reason: 'CANCELLED_BY_OPERATOR' }).then((ids) => {
+          cancelDone = true;
+          return ids;
+        });
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        assert.equal(cancelDone, false, 'the cancellation waits for the move');
+        release();
+        await other;
+        assert.deepEqual((await cancelling).sort(), ['m-400', 'm-401']);
+      });
+
       test('the insert is prepared once per connection and run again from there', async () => {
         // Every column given, as execute gives them: one statement text whatever the group's size.
         const runs = await store.db.connection().execute(async (connection) => {

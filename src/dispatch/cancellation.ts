@@ -27,8 +27,9 @@ export interface CancelTarget {
  */
 export function cancelWaiting(db: Kysely<Database>, target: CancelTarget): Promise<string[]> {
   return endWithReports(db, async (trx) => {
-    // Messages accepted but not yet in the queue are waiting too.
-    await promoteIntake(trx);
+    // Messages accepted but not yet in the queue are waiting too, those another instance is
+    // moving at this moment included.
+    await promoteIntake(trx, 'wait');
     const ids = await cancelWaitingMessages(trx, {
       tenantId: target.tenantId,
       journeyId: target.journeyId,

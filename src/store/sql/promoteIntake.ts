@@ -19,22 +19,27 @@ const MESSAGE_COLUMNS = Object.keys({
  * id. Until then a message is accepted and durable but not yet in the queue, so whatever reads
  * the queue as a whole (the dispatcher's round, cancelling a stopped journey) moves the intake
  * first, in its own transaction when it is in one. Answers how many rows left the intake.
+ *
+ * On PostgreSQL another instance may be moving rows at the same moment. The dispatcher leaves
+ * those to it (`others: 'skip'`); a cancellation must see them, so it waits for that move to
+ * commit (`'wait'`), and its next statement finds them in messages.
  */
-export async function promoteIntake(db: Kysely<Database>): Promise<number> {
+export async function promoteIntake(db: Kysely<Database>, others: 'skip' | 'wait' = 'skip'): Promise<number> {
   let moved = 0;
-  for (let batch = BATCH; batch === BATCH; moved += batch) batch = await promoteBatch(db);
+  for (let batch = BATCH; batch === BATCH; moved += batch) batch = await promoteBatch(db, others);
   return moved;
 }
 
 const columns = sql.join(MESSAGE_COLUMNS.map((c) => sql.ref(c)));
 
-async function promoteBatch(db: Kysely<Database>): Promise<number> {
+async function promoteBatch(db: Kysely<Database>, others: 'skip' | 'wait'): Promise<number> {
   if (db.getExecutor().adapter instanceof PostgresAdapter) {
     // Instances promote at once: each takes rows the others have not locked. A retry's row moved
     // by one while another moves the first waits for that commit, then is dropped by ON CONFLICT.
+    const lock = others === 'skip' ? sql`for update skip locked` : sql`for update`;
     const { rows } = await sql<{ moved: string }>`
       with moved as (
-        delete from message_intake where seq in (select seq from message_intake order by seq limit ${BATCH} for update skip locked)
+        delete from message_intake where seq in (select seq from message_intake order by seq limit ${BATCH} ${lock})
         returning ${columns}
       ), promoted as (
         insert into messages (${columns}) select ${columns} from moved on conflict (id) do nothing
