@@ -4,14 +4,14 @@ import type { Database, MessagesTable } from '../schema.ts';
 /** Rows moved per statement: bounds a transaction when a backlog built up with no dispatcher. */
 const BATCH = 5000;
 
-/** Every column of messages; the compiler holds it to MessagesTable. */
-const MESSAGE_COLUMNS = Object.keys({
+/** Every column of messages, as a SQL list; the compiler holds the names to MessagesTable. */
+const columns = sql.join(Object.keys({
   id: true, tenant_id: true, activity_id: true, journey_id: true, definition_instance_id: true, contact_key: true,
   channel: true, account_id: true, destination: true, payload: true, bulk_id: true, callback_data: true,
   predicted_count: true, state: true, attempts: true, next_attempt_at: true, lease_owner: true, lease_until: true,
   created_at: true, sent_at: true, provider_status: true, last_error: true, flow_key: true, pace_interval_us: true,
   cancel_on_stop: true, expires_at: true, outcome_unknown: true,
-} satisfies Record<keyof MessagesTable, true>);
+} satisfies Record<keyof MessagesTable, true>).map((c) => sql.ref(c)));
 
 /**
  * Moves the messages execute appended to the intake into messages, oldest first, dropping those
@@ -29,8 +29,6 @@ export async function promoteIntake(db: Kysely<Database>, others: 'skip' | 'wait
   for (let batch = BATCH; batch === BATCH; moved += batch) batch = await promoteBatch(db, others);
   return moved;
 }
-
-const columns = sql.join(MESSAGE_COLUMNS.map((c) => sql.ref(c)));
 
 async function promoteBatch(db: Kysely<Database>, others: 'skip' | 'wait'): Promise<number> {
   if (db.getExecutor().adapter instanceof PostgresAdapter) {
