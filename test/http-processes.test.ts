@@ -77,6 +77,8 @@ for (const dialect of testDialects) {
         const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => send(i)));
         for (const answer of answers) assert.equal(answer.json?.messageStatus, 'Success: Message pending', answer.text);
 
+        // Both listening first: a process killed while still starting never logs it, and the count below would wait for a third line forever.
+        await eventually(() => (main.output().match(/"mc-relay listening"/g)?.length === 2 ? true : undefined), 'both processes listening', 45_000);
         process.kill(first[0]!, 'SIGKILL');
         const replaced = await eventually(() => {
           const now = nodeChildren(main.child.pid!);
