@@ -45,7 +45,7 @@ for (const dialect of testDialects) {
       // 60 per minute: most of the 20 still wait when their validity runs out. The store is told
       // they were stored two days ago, as after a long outage.
       const ids = await executePaced(tenant, pacedActivity(60), wave('expiring', 20));
-      await promoteIntake(sandbox.connector.store.db);
+      await promoteIntake(sandbox.connector.store.db, 'wait');
       await sandbox.connector.store.db.updateTable('messages').set({ expires_at: Date.now() + 1500 }).where('id', 'in', ids).execute();
       const ended = await eventually(async () => {
         const rows = [...(await messagesById(sandbox.connector.store.db, ids)).values()];

@@ -107,7 +107,7 @@ describe("the guide's messageStatus table, channel by channel", () => {
   }
 
   test('nothing refused was stored or sent', async () => {
-    await promoteIntake(sandbox.connector.store.db);
+    await promoteIntake(sandbox.connector.store.db, 'wait');
     const stored = await sandbox.connector.store.db.selectFrom('messages').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     assert.equal(Number(stored.n), ALL_CHANNELS.length);
   });

@@ -39,7 +39,7 @@ for (const dialect of testDialects) {
       body.inArguments.push({ accountId: accounts[1]!.id });
       const sent = await postExecute(sandbox.info.messageActivityUrl, await signer.sign(body));
       assert.equal(sent.body.messageStatus, 'Success: Message pending');
-      await promoteIntake(sandbox.connector.store.db);
+      await promoteIntake(sandbox.connector.store.db, 'wait');
       const row = await sandbox.connector.store.db.selectFrom('messages').select('account_id').where('id', '=', String(sent.body.messageId)).executeTakeFirstOrThrow();
       assert.equal(row.account_id, accounts[1]!.id);
       await eventually(() => sandbox.infobip.sentMessages().get(String(sent.body.messageId)), 'the message at Infobip');

@@ -83,7 +83,7 @@ for (const dialect of testDialects) {
 
     test('sending speed limit and Trigger Event on Response are validated and stored with the message', async () => {
       const answer = await send({ 'speedLimit.enabled': 'true', 'speedLimit.amount': '1200', 'speedLimit.timeUnit': 'minute', triggerEventOnResponse: 'true', eventDefinitionKey: 'APIEvent-sms-reply' });
-      await promoteIntake(sandbox.connector.store.db);
+      await promoteIntake(sandbox.connector.store.db, 'wait');
       const row = await sandbox.connector.store.db.selectFrom('messages').select('payload').where('id', '=', String(answer.messageId)).executeTakeFirstOrThrow();
       const payload = JSON.parse(row.payload);
       assert.deepEqual(payload.speedLimit, { amount: 1200, timeUnit: 'MINUTE' });
@@ -98,7 +98,7 @@ for (const dialect of testDialects) {
         const answer = await send({ text: 'x'.repeat(200) });
         const messageId = String(answer.messageId);
         // Into the queue, as the stopped dispatcher's round would have moved it.
-        await promoteIntake(sandbox.connector.store.db);
+        await promoteIntake(sandbox.connector.store.db, 'wait');
         const report = { messageId, status: { groupId: 3, groupName: 'DELIVERED', id: 5, name: 'DELIVERED_TO_HANDSET' } };
         const posted = await fetch(sandbox.info.webhooks.deliveryReports!, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ results: [report] }) });
         assert.equal(posted.status, 200);

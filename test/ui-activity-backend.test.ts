@@ -110,7 +110,7 @@ for (const dialect of testDialects) {
       assert.deepEqual(invalid.json, { ok: false, messageStatus: 'Error: Invalid request: resellerCode must be the 9-digit business registration number', field: 'resellerCode' });
       const tooLong = await postJson(`${api}validate`, { inArguments: [{ channel: 'sms' }, { phone: '+4915110000000' }, { text: '€'.repeat(2000) }] }, bearer());
       assert.equal(tooLong.json!.field, 'text');
-      await promoteIntake(sandbox.connector.store.db);
+      await promoteIntake(sandbox.connector.store.db, 'wait');
       const stored = await sandbox.connector.store.db.selectFrom('messages').select('id').execute();
       assert.equal(stored.length, 0, 'validation stores nothing');
     });

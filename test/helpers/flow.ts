@@ -162,7 +162,7 @@ export function sfmcRowsById(sandbox: Sandbox, key = sandbox.info.dataExtensions
 /** The messages as the queue holds them: the intake is moved in first, as the dispatcher's round does. */
 export async function messagesById(db: Kysely<Database>, ids: string[]): Promise<Map<string, Selectable<MessagesTable>>> {
   if (ids.length === 0) return new Map();
-  await promoteIntake(db);
+  await promoteIntake(db, 'wait');
   const rows = await db.selectFrom('messages').selectAll().where('id', 'in', ids).execute();
   return new Map(rows.map((r) => [r.id, r]));
 }

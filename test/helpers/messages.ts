@@ -4,17 +4,19 @@ import { promoteIntake } from '../../src/store/sql/promoteIntake.ts';
 
 /**
  * Messages stored, as the queue holds them: what execute appended to the intake is moved in first
- * (as the dispatcher's round does), so a retried execute's second row is already dropped.
+ * (as the dispatcher's round does), so a retried execute's second row is already dropped. It waits
+ * for rows a running dispatcher is moving at that moment: skipping them, as the dispatcher does,
+ * would leave a just-accepted message out of the count.
  */
 export async function countMessages(db: Kysely<Database>): Promise<number> {
-  await promoteIntake(db);
+  await promoteIntake(db, 'wait');
   const row = await db.selectFrom('messages').select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
 /** The message as the queue holds it (the intake moved in first). */
 export async function messageById(db: Kysely<Database>, id: string): Promise<Selectable<MessagesTable> | undefined> {
-  await promoteIntake(db);
+  await promoteIntake(db, 'wait');
   return db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
