@@ -7,8 +7,26 @@ const COLUMNS = ['id', 'state', 'flow_key', 'pace_interval_us', 'next_attempt_at
  * The tenant's message `id` if it still waits to be sent: accepted (in the intake), queued, or
  * claimed and not yet sent. The intake has no index on ids, but holds only what arrived since the
  * dispatcher's last round.
+ *
+ * One statement, so one snapshot: read one table after the other, a move of the intake
+ * (promoteIntake.ts) committing in between hid the message from both. An intake row whose id is
+ * already in messages is a retry's, and says nothing: the message there may be sent.
  */
 export async function selectWaitingMessage(db: Kysely<Database>, tenantId: string, id: string) {
-  const queued = await db.selectFrom('messages').select(COLUMNS).where('tenant_id', '=', tenantId).where('id', '=', id).where('state', 'in', ['queued', 'sending']).executeTakeFirst();
-  return queued ?? (await db.selectFrom('message_intake').select(COLUMNS).where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst());
+  return db
+    .selectFrom('messages')
+    .select(COLUMNS)
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .where('state', 'in', ['queued', 'sending'])
+    .unionAll(
+      db
+        .selectFrom('message_intake as intake')
+        .select(COLUMNS)
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', id)
+        .where(({ not, exists, selectFrom }) => not(exists(selectFrom('messages').select('messages.id').where('messages.id', '=', id)))),
+    )
+    .limit(1)
+    .executeTakeFirst();
 }
