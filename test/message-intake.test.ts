@@ -10,6 +10,7 @@ import type { MessagesTable } from '../src/store/schema.ts';
 import { insertIntake } from '../src/store/sql/insertIntake.ts';
 import { promoteIntake } from '../src/store/sql/promoteIntake.ts';
 import { selectWaitingMessage } from '../src/store/sql/selectWaitingMessage.ts';
+import { countQueuedAhead } from '../src/store/sql/countQueuedAhead.ts';
 import { cancelWaiting } from '../src/dispatch/cancellation.ts';
 import { createTestDatabase, type TestDatabase, testDialects } from './helpers/databases.ts';
 import { queuedMessageRow } from './helpers/messages.ts';
@@ -161,6 +162,27 @@ for (const dialect of testDialects) {
       } finally {
         await promoteIntake(store.db);
       }
+    });
+
+    test('a planned send time counts a retried execute ahead of it once, wherever its first row is', async () => {
+      const flow = { tenant_id: 'tenant-ahead', flow_key: 'tenant-ahead/journey/activity', created_at: T0 };
+      // Queued already, and its retry's row still in the intake.
+      await insertIntake(store.db, [queuedMessageRow({ ...flow, id: 'm-ahead-1', next_attempt_at: T0 + 1 })]);
+      await promoteIntake(store.db);
+      await insertIntake(store.db, [
+        queuedMessageRow({ ...flow, id: 'm-ahead-1', next_attempt_at: T0 + 5 }),
+        // Twice in the intake: a retry before the first row moved.
+        queuedMessageRow({ ...flow, id: 'm-ahead-2', next_attempt_at: T0 + 2 }),
+        queuedMessageRow({ ...flow, id: 'm-ahead-2', next_attempt_at: T0 + 6 }),
+        queuedMessageRow({ ...flow, id: 'm-ahead-3', next_attempt_at: T0 + 3 }),
+      ]);
+      try {
+        assert.equal(await countQueuedAhead(store.db, flow.flow_key, T0 + 10, 'm-last'), 3);
+        assert.equal(await countQueuedAhead(store.db, flow.flow_key, T0 + 3, 'm-ahead-3'), 2);
+      } finally {
+        await promoteIntake(store.db);
+      }
+      assert.equal(await countQueuedAhead(store.db, flow.flow_key, T0 + 10, 'm-last'), 3);
     });
 
     if (dialect === 'postgres') {

@@ -6,7 +6,8 @@ import { literalState } from './message-states.ts';
  * Messages of a flow that go before one due at `dueAt` (claims take them in due order): queued,
  * or accepted and still in the intake, which the dispatcher's next round moves into the queue.
  * Both counts in one statement: a move of the intake between two would count its rows twice or
- * not at all.
+ * not at all. A retried execute's row in the intake is the message once: its id is counted once,
+ * and not at all when the first row already moved.
  */
 export async function countQueuedAhead(db: Kysely<Database>, flowKey: string, dueAt: number, id: string): Promise<number> {
   const before = (eb: ExpressionBuilder<Database, 'messages' | 'message_intake'>) =>
@@ -14,7 +15,13 @@ export async function countQueuedAhead(db: Kysely<Database>, flowKey: string, du
   const row = await db
     .selectNoFrom((eb) => [
       eb.selectFrom('messages').select((e) => e.fn.countAll<number | string>().as('n')).where('state', '=', literalState('queued')).where('flow_key', '=', flowKey).where(before).as('queued'),
-      eb.selectFrom('message_intake').select((e) => e.fn.countAll<number | string>().as('n')).where('flow_key', '=', flowKey).where(before).as('accepted'),
+      eb
+        .selectFrom('message_intake')
+        .select((e) => e.fn.count<number | string>('message_intake.id').distinct().as('n'))
+        .where('message_intake.flow_key', '=', flowKey)
+        .where(before)
+        .where(({ not, exists, selectFrom }) => not(exists(selectFrom('messages').select('messages.id').whereRef('messages.id', '=', 'message_intake.id'))))
+        .as('accepted'),
     ])
     .executeTakeFirstOrThrow();
   return Number(row.queued) + Number(row.accepted);
