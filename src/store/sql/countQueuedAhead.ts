@@ -1,13 +1,13 @@
 import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { Database } from '../schema.ts';
+import { notYetInMessages } from './intake-rows.ts';
 import { literalState } from './message-states.ts';
 
 /**
  * Messages of a flow that go before one due at `dueAt` (claims take them in due order): queued,
  * or accepted and still in the intake, which the dispatcher's next round moves into the queue.
  * Both counts in one statement: a move of the intake between two would count its rows twice or
- * not at all. A retried execute's row in the intake is the message once: its id is counted once,
- * and not at all when the first row already moved.
+ * not at all. A retried execute is counted once: by its id, and only where its first row is.
  */
 export async function countQueuedAhead(db: Kysely<Database>, flowKey: string, dueAt: number, id: string): Promise<number> {
   const before = (eb: ExpressionBuilder<Database, 'messages' | 'message_intake'>) =>
@@ -20,7 +20,7 @@ export async function countQueuedAhead(db: Kysely<Database>, flowKey: string, du
         .select((e) => e.fn.count<number | string>('message_intake.id').distinct().as('n'))
         .where('message_intake.flow_key', '=', flowKey)
         .where(before)
-        .where(({ not, exists, selectFrom }) => not(exists(selectFrom('messages').select('messages.id').whereRef('messages.id', '=', 'message_intake.id'))))
+        .where(notYetInMessages)
         .as('accepted'),
     ])
     .executeTakeFirstOrThrow();

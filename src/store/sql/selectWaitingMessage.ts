@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.ts';
+import { notYetInMessages } from './intake-rows.ts';
 
 const COLUMNS = ['id', 'state', 'flow_key', 'pace_interval_us', 'next_attempt_at', 'destination', 'payload'] as const;
 
@@ -9,8 +10,7 @@ const COLUMNS = ['id', 'state', 'flow_key', 'pace_interval_us', 'next_attempt_at
  * dispatcher's last round.
  *
  * One statement, so one snapshot: read one table after the other, a move of the intake
- * (promoteIntake.ts) committing in between hid the message from both. An intake row whose id is
- * already in messages is a retry's, and says nothing: the message there may be sent.
+ * (promoteIntake.ts) committing in between hid the message from both.
  */
 export async function selectWaitingMessage(db: Kysely<Database>, tenantId: string, id: string) {
   return db
@@ -21,11 +21,11 @@ export async function selectWaitingMessage(db: Kysely<Database>, tenantId: strin
     .where('state', 'in', ['queued', 'sending'])
     .unionAll(
       db
-        .selectFrom('message_intake as intake')
+        .selectFrom('message_intake')
         .select(COLUMNS)
         .where('tenant_id', '=', tenantId)
         .where('id', '=', id)
-        .where(({ not, exists, selectFrom }) => not(exists(selectFrom('messages').select('messages.id').where('messages.id', '=', id)))),
+        .where(notYetInMessages),
     )
     .limit(1)
     .executeTakeFirst();
