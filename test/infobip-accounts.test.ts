@@ -5,7 +5,7 @@ import type { Sandbox } from '../src/sandbox/sandbox.ts';
 import { testDialects } from './helpers/databases.ts';
 import { eventually } from './helpers/eventually.ts';
 import { startTestSandbox } from './helpers/sandbox.ts';
-import { promoteIntake } from '../src/store/sql/promoteIntake.ts';
+import { messageById } from './helpers/messages.ts';
 
 // A tenant may send through several Infobip accounts: the operator connects another one through
 // the admin API, and an activity picks it with its `accountId` inArgument.
@@ -39,9 +39,8 @@ for (const dialect of testDialects) {
       body.inArguments.push({ accountId: accounts[1]!.id });
       const sent = await postExecute(sandbox.info.messageActivityUrl, await signer.sign(body));
       assert.equal(sent.body.messageStatus, 'Success: Message pending');
-      await promoteIntake(sandbox.connector.store.db, 'wait');
-      const row = await sandbox.connector.store.db.selectFrom('messages').select('account_id').where('id', '=', String(sent.body.messageId)).executeTakeFirstOrThrow();
-      assert.equal(row.account_id, accounts[1]!.id);
+      const row = await messageById(sandbox.connector.store.db, String(sent.body.messageId));
+      assert.equal(row?.account_id, accounts[1]!.id);
       await eventually(() => sandbox.infobip.sentMessages().get(String(sent.body.messageId)), 'the message at Infobip');
 
       const unknown = fillExample(loadExample('sms'), { contactKey: 'account-x', phone: '+4915160000002' }) as { inArguments: Record<string, unknown>[] };

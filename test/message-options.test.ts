@@ -6,6 +6,7 @@ import { testDialects } from './helpers/databases.ts';
 import { eventually } from './helpers/eventually.ts';
 import { startTestSandbox } from './helpers/sandbox.ts';
 import { promoteIntake } from '../src/store/sql/promoteIntake.ts';
+import { messageById } from './helpers/messages.ts';
 
 // What every channel shares, shown on SMS: merge fields and hashtags, URL shortening & tracking,
 // custom callback data, activity options, and the custom data extension filled at send time.
@@ -83,8 +84,8 @@ for (const dialect of testDialects) {
 
     test('sending speed limit and Trigger Event on Response are validated and stored with the message', async () => {
       const answer = await send({ 'speedLimit.enabled': 'true', 'speedLimit.amount': '1200', 'speedLimit.timeUnit': 'minute', triggerEventOnResponse: 'true', eventDefinitionKey: 'APIEvent-sms-reply' });
-      await promoteIntake(sandbox.connector.store.db, 'wait');
-      const row = await sandbox.connector.store.db.selectFrom('messages').select('payload').where('id', '=', String(answer.messageId)).executeTakeFirstOrThrow();
+      const row = await messageById(sandbox.connector.store.db, String(answer.messageId));
+      assert.ok(row, 'the message is stored');
       const payload = JSON.parse(row.payload);
       assert.deepEqual(payload.speedLimit, { amount: 1200, timeUnit: 'MINUTE' });
       assert.deepEqual(payload.triggerEvent, { eventDefinitionKey: 'APIEvent-sms-reply' });
