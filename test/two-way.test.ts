@@ -9,7 +9,7 @@ import { fillExample, loadExample, postExecute } from '../src/sandbox/journey-bu
 import { type Sandbox, SANDBOX_REPLY_EVENT } from '../src/sandbox/sandbox.ts';
 import { testDialects } from './helpers/databases.ts';
 import { eventually } from './helpers/eventually.ts';
-import { demoTenant, messagesById, phone, type TestTenant, uniquePrefix } from './helpers/flow.ts';
+import { demoTenant, everyMessage, messagesById, phone, type TestTenant, uniquePrefix } from './helpers/flow.ts';
 import { startTestSandbox } from './helpers/sandbox.ts';
 
 const twoWay = loadExample('sms-two-way');
@@ -25,7 +25,10 @@ for (const dialect of testDialects) {
       fetch(`${sandbox.info.adminUrl}${path}`, { ...init, headers: { authorization: `Bearer ${sandbox.info.adminToken}`, ...(init.body ? { 'content-type': 'application/json' } : {}) } });
     const execute = async (template: string, data: Record<string, string>) => postExecute(tenant.messageActivityUrl, await tenant.signer.sign(fillExample(template, data)));
     const activity = async (url: string, template: string, messageId: string) => (await postExecute(url, await tenant.signer.sign(fillExample(template, { messageId, contactKey: 'c' })))).body;
-    /** Sends the two-way example to a new contact and waits until Infobip has it. */
+    /**
+     * Sends the two-way example to a new contact and waits until Infobip has it and the queue
+     * records it sent: tests that then rewrite the row must not race the dispatcher's own write.
+     */
     const sendTwoWay = async () => {
       const contactKey = uniquePrefix('two-way');
       const to = phone(phones++);
@@ -33,6 +36,7 @@ for (const dialect of testDialects) {
       assert.equal(answer.body.messageStatus, 'Success: Message pending');
       const id = String(answer.body.messageId);
       await eventually(() => sandbox.infobip.sentMessages().get(id), 'the message at Infobip');
+      await eventually(() => everyMessage(sandbox.connector.store.db, [id], (m) => m.state === 'sent'), 'the message recorded sent');
       return { id, contactKey, digits: to.slice(1) };
     };
     /** A reply from `digits` is stored, answers no message of ours and fires no journey event. */
