@@ -136,7 +136,11 @@ for (const dialect of testDialects) {
       for (const id of good) assert.equal(sent.get(id)?.timesReceived, 1, 'good messages sent once, in the retried request');
       assert.equal(stats.duplicateMessageIds, 0);
 
-      const messages = await messagesById(sandbox.connector.store.db, ids);
+      // The dispatcher records its outcome after Infobip answers, so possibly after the reports.
+      const messages = await eventually(async () => {
+        const rows = await messagesById(sandbox.connector.store.db, ids);
+        return [...rows.values()].every((m) => m.state !== 'sending' && m.state !== 'queued') ? rows : undefined;
+      }, 'every outcome recorded');
       assert.equal(messages.get(bad)!.state, 'failed');
       assert.match(messages.get(bad)!.last_error!, /^HTTP 400/);
       for (const id of good) assert.equal(messages.get(id)!.state, 'sent');

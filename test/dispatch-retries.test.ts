@@ -7,7 +7,7 @@ import { freePort, type Sandbox } from '../src/sandbox/sandbox.ts';
 import { type InfobipSimulator, startInfobipSimulator } from '../src/sandbox/infobip/simulator.ts';
 import { testDialects } from './helpers/databases.ts';
 import { eventually } from './helpers/eventually.ts';
-import { addTenant, contacts, executeAll, messagesById, reportsById, sfmcRowsById, sleep, type TestTenant, uniquePrefix, writebackEntries } from './helpers/flow.ts';
+import { addTenant, contacts, everyMessage, executeAll, messagesById, reportsById, sfmcRowsById, sleep, type TestTenant, uniquePrefix, writebackEntries } from './helpers/flow.ts';
 import { type ProxiedCall, RecordingProxy } from './helpers/recording-proxy.ts';
 import { startTestSandbox } from './helpers/sandbox.ts';
 
@@ -38,8 +38,8 @@ for (const dialect of testDialects) {
       const sent = infobip.sentMessages();
       for (const id of ids) assert.equal(sent.get(id)?.timesReceived, 1, `message ${id} accepted by Infobip exactly once`);
       assert.equal(infobip.stats().duplicateMessageIds, 0);
-      const messages = await messagesById(sandbox.connector.store.db, ids);
-      for (const id of ids) assert.equal(messages.get(id)?.state, 'sent');
+      // The dispatcher records 'sent' after Infobip answers, so possibly after the report row.
+      await eventually(() => everyMessage(sandbox.connector.store.db, ids, (m) => m.state === 'sent'), 'every message recorded sent');
       const reports = await reportsById(sandbox.connector.store.db, ids);
       assert.equal(reports.size, ids.length);
       for (const id of ids) assert.equal(rows.get(id)?.statusGroupName, 'DELIVERED');
