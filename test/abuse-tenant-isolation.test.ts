@@ -5,6 +5,7 @@ import type { Sandbox } from '../src/sandbox/sandbox.ts';
 import { testDialects } from './helpers/databases.ts';
 import { eventually } from './helpers/eventually.ts';
 import { smsExecuteBody } from './helpers/execute-body.ts';
+import { everyMessage } from './helpers/flow.ts';
 import { postJson, postJwt } from './helpers/http.ts';
 import { hs256 } from './helpers/jwt.ts';
 import { fillRoute, type RegisteredRoute, routesOf } from './helpers/routes.ts';
@@ -62,6 +63,8 @@ for (const dialect of testDialects) {
       assert.equal(executed.status, 200);
       // A's message is sent and reported before B starts poking.
       await eventually(async () => (await rowsOfA()).includes('DELIVERED'), "A's delivery report");
+      // The dispatcher records 'sent' after Infobip answers, so possibly after the report: wait, or its write would change the snapshot.
+      await eventually(() => everyMessage(sandbox.connector.store.db, [a.messageId], (m) => m.state === 'sent'), "A's message recorded sent");
 
       const { sfmc } = sandbox.info;
       b.userToken = (await postJson(`${sfmc.authBaseUrl}v2/token`, { grant_type: 'client_credentials', client_id: sfmc.clientId, client_secret: sfmc.clientSecret, account_id: sfmc.accountId })).json!.access_token;

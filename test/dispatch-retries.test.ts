@@ -141,7 +141,8 @@ for (const dialect of testDialects) {
         sandbox.infobip.setFaults({ timeoutRate: 0 });
         const ids = await executeAll(other, contacts(uniquePrefix('next-door'), 10, 4100), 10);
         try {
-          await eventually(() => ids.every((id) => sandbox.infobip.sentMessages().has(id)) || undefined, "the other tenant's messages sent", 2000);
+          // Well inside the 30 s a hung request is given: they did not wait for it.
+          await eventually(() => ids.every((id) => sandbox.infobip.sentMessages().has(id)) || undefined, "the other tenant's messages sent", 5000);
         } finally {
           proxy.dropConnections();
           await assertDeliveredOnce([...stuck, ...ids]);
@@ -162,7 +163,8 @@ for (const dialect of testDialects) {
       await sleep(Math.max(0, 2500 - (Date.now() - firstTry)));
       const waiting = await messagesById(sandbox.connector.store.db, ids);
       for (const m of waiting.values()) {
-        assert.equal(m.state, 'queued');
+        // 'sending' when the read falls inside a retry's claim; its last error is still there.
+        assert.ok(m.state === 'queued' || m.state === 'sending', m.state);
         assert.match(m.last_error ?? '', /^network: /);
         // 20 ms polling without backoff would have made ~100 attempts by now.
         assert.ok(m.attempts >= 2 && m.attempts <= 4, `${m.attempts} attempts in 2.5 s of outage`);

@@ -93,7 +93,8 @@ async function asyncWrite(sim: SfmcSimulator, tok: string, method: 'POST' | 'PUT
 describe('SFMC simulator', () => {
   let sim: SfmcSimulator;
   before(async () => {
-    sim = await startSfmcSimulator({ clients, asyncProcessingDelayMs: 30 });
+    // Long enough that the status read right after a 202 still finds it Pending on a loaded machine.
+    sim = await startSfmcSimulator({ clients, asyncProcessingDelayMs: 300 });
   });
   after(async () => {
     await sim.close();

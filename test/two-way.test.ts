@@ -157,6 +157,11 @@ for (const dialect of testDialects) {
         const row = rows.get(ids[i]!)!;
         assert.deepEqual({ channel: row.channel, type: row.type, mediaUrl: row.mediaUrl ?? null, text: row.text ?? null }, want, `${want.channel} ${want.type}`);
       });
+      // Each reply fires a journey event; let them land now, not inside the next test's event count.
+      await eventually(async () => {
+        const events = await sandbox.connector.store.db.selectFrom('journey_events').select('state').where('inbound_id', 'in', ids).execute();
+        return events.length === ids.length && events.every((e) => e.state === 'fired') ? true : undefined;
+      }, 'every reply\'s journey event fired');
     });
 
     test('a reply matching no recent message is stored and fires nothing; a duplicate webhook changes nothing', async () => {

@@ -116,7 +116,8 @@ for (const dialect of testDialects) {
         return entries.length === ids.length && entries.every((e) => e.state === 'pending' && /503/.test(e.last_error ?? '')) ? entries : undefined;
       }, 'entries pending with the 503');
       await sleep(1500);
-      const queued = tally((await writebackEntries(db(), ids)).map((e) => e.state));
+      // A retry round in progress holds some as 'writing'; none is written, failed or lost.
+      const queued = tally((await writebackEntries(db(), ids)).map((e) => (e.state === 'writing' ? 'pending' : e.state)));
       assert.deepEqual([...queued], [['pending', ids.length]], 'rows wait in writeback_queue');
       assert.equal(ids.filter((id) => sfmcRowsById(sandbox).has(id)).length, 0);
       sandbox.sfmc.setFaults({ down: false });
@@ -208,7 +209,8 @@ for (const dialect of testDialects) {
       }, 'entries pending');
       for (const e of pending) assert.match(e.last_error!, /CustomObjectNotFound/);
       await sleep(500);
-      for (const e of await writebackEntries(db(), ids)) assert.equal(e.state, 'pending', 'not given up on');
+      // 'writing' when the read falls inside a retry round; what matters is that none failed.
+      for (const e of await writebackEntries(db(), ids)) assert.ok(e.state === 'pending' || e.state === 'writing', `not given up on: ${e.state}`);
       sandbox.sfmc.createDataExtension(sandbox.info.sfmc.accountId, { key, name: 'Created later', fields: smsDeliveryReports.fields });
       await rowsFor(ids, key);
       await allWritten(ids);
