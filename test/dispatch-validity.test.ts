@@ -6,6 +6,7 @@ import { postExecute } from '../src/sandbox/journey-builder.ts';
 import type { Sandbox } from '../src/sandbox/sandbox.ts';
 import { testDialects } from './helpers/databases.ts';
 import { eventually } from './helpers/eventually.ts';
+import { smsExecuteBody, withArguments } from './helpers/execute-body.ts';
 import { contacts, demoTenant, messagesById, reportsActivity, sfmcRowsById, type TestTenant, uniquePrefix } from './helpers/flow.ts';
 import { executePaced, pacedActivity, pacedBody } from './helpers/pacing.ts';
 import { startTestSandbox } from './helpers/sandbox.ts';
@@ -62,6 +63,34 @@ for (const dialect of testDialects) {
         const rows = sfmcRowsById(sandbox);
         return expired.every((m) => rows.get(m.id)?.statusName === 'EXPIRED_NOT_SENT') || undefined;
       }, 'a data extension row per expired message');
+    });
+
+    test('a message whose validity ends while it waits behind its account\'s request is expired when its turn comes, not sent late', async () => {
+      const send = async (activityName: string) => {
+        const [contact] = wave(activityName, 1);
+        const body = withArguments(smsExecuteBody(contact!.contactKey, contact!.phone), { set: { activityName } });
+        return String((await postExecute(tenant.messageActivityUrl, await tenant.signer.sign(body))).body.messageId);
+      };
+      // Two activities, so two requests to one account: the second waits for the first, which
+      // Infobip takes three seconds to answer, while the second's validity ends after 1.5 s.
+      await sandbox.connector.dispatcher.stop();
+      const slow = await send('Slow first');
+      const waiting = await send('Waits behind it');
+      await promoteIntake(sandbox.connector.store.db, 'wait');
+      await sandbox.connector.store.db.updateTable('messages').set({ expires_at: Date.now() + 1500 }).where('id', '=', waiting).execute();
+      sandbox.infobip.setFaults({ latencyMs: 3000 });
+      try {
+        sandbox.connector.dispatcher.start();
+        const ended = await eventually(async () => {
+          const rows = await messagesById(sandbox.connector.store.db, [slow, waiting]);
+          return [...rows.values()].every((m) => m.state === 'sent' || m.state === 'expired') ? rows : undefined;
+        }, 'both messages ended');
+        assert.deepEqual([ended.get(slow)!.state, ended.get(waiting)!.state], ['sent', 'expired']);
+        assert.equal(sandbox.infobip.sentMessages().has(waiting), false, 'not sent late');
+        assert.equal((await reportsActivity(tenant, waiting)).statusName, 'EXPIRED_NOT_SENT');
+      } finally {
+        sandbox.infobip.setFaults({ latencyMs: 0 });
+      }
     });
   });
 }

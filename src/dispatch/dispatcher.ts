@@ -60,6 +60,13 @@ const PACING_SLACK_MS = 1000;
  * twice. (Messages of a dead instance wait for their lease to run out, far longer.)
  */
 const UNKNOWN_OUTCOME_SETTLE_MS = 10_000;
+/**
+ * A message is expired, not sent, once less than this is left of its validity period: the request
+ * takes about that long to reach Infobip, and one that arrives after the end is sent late.
+ */
+const IN_TRANSIT_MS = 1000;
+const isPastValidity = (row: ClaimedMessage, now: number) => now + IN_TRANSIT_MS >= row.expires_at;
+const EXPIRED_REASON = 'not sent within its validity period';
 /** How often expired leases are put back and overdue messages expired. */
 const SWEEP_EVERY_MS = 1000;
 /** How often a round moves the intake into the queue, at most. */
@@ -321,7 +328,7 @@ export class Dispatcher {
     for (const message of prepareMessages(rows)) {
       const window = message.payload.sendWindow;
       const opening = window ? nextOpening(window, message.row.destination, now) : undefined;
-      if (now >= message.row.expires_at || (opening !== undefined && opening >= message.row.expires_at)) expired.push(message);
+      if (isPastValidity(message.row, now) || (opening !== undefined && opening >= message.row.expires_at)) expired.push(message);
       else if (opening === undefined) ready.push(message);
       else if (window!.outside === 'skip') skipped.push(message);
       else held.set(opening, [...(held.get(opening) ?? []), message.row]);
@@ -334,7 +341,7 @@ export class Dispatcher {
     this.#windows.leave(screenedOut, false);
     const screening: Promise<void> = (async () => {
       for (const [opening, messages] of held) await this.#reschedule(messages, opening, 'waiting for the send window (quiet hours)');
-      await this.#refuse(expired, 'expired', 'not sent within its validity period', expiredUnsentReport);
+      await this.#refuse(expired, 'expired', EXPIRED_REASON, expiredUnsentReport);
       await this.#refuse(skipped, 'cancelled', 'skipped: outside the send window (quiet hours)', quietHoursSkippedReport);
     })()
       .catch((error) => this.#o.log.error({ err: error }, 'screening messages failed; their lease will expire and they are claimed again'))
@@ -446,8 +453,14 @@ export class Dispatcher {
       const rows = merged.retry.messages.map((m) => m.row);
       await this.#reschedule(rows, Date.now() + retryDelayFor(rows, merged.retry.retryAfterMs), merged.retry.reason);
     }
-    if (merged.ready.length === 0) return;
-    const group = { ...claimedGroup, messages: merged.ready };
+    // Checked again here, not only at hand-over: the group may have waited for its account's
+    // request, a free request slot or the data extension lookup since.
+    const now = Date.now();
+    const late = merged.ready.filter((m) => isPastValidity(m.row, now));
+    await this.#refuse(late, 'expired', EXPIRED_REASON, expiredUnsentReport);
+    const ready = late.length === 0 ? merged.ready : merged.ready.filter((m) => !isPastValidity(m.row, now));
+    if (ready.length === 0) return;
+    const group = { ...claimedGroup, messages: ready };
     const { messages } = group;
     const channel = channelById(group.channel);
     const urls = this.#o.webhookUrls(tenant);
