@@ -386,13 +386,16 @@ describe('delivery reports', () => {
       assert.deepEqual(rx.reports.map((r) => r.status.name), ['DELIVERED_TO_OPERATOR', 'DELIVERED_TO_HANDSET']);
     }));
 
-  test('at most 100 results per POST: 250 messages → 100 + 100 + 50', () =>
+  test('at most 100 results per POST: 250 messages → three POSTs or more', () =>
     withSim({ deliveryDelayMs: 50 }, async (sim, rx) => {
       const res = await send(sim, { messages: [sms(numbers(250), {}, rx.url)] });
       assert.equal(res.status, 200);
       await sim.flushWebhooks();
       const sizes = rx.posts.map((p) => p.results.length).sort((a, b) => a - b);
-      assert.deepEqual(sizes, [50, 100, 100]);
+      // Reports due within one batching window go together; a pause of the accepting loop
+      // longer than that window (GC, a loaded machine) splits them further, never above 100.
+      assert.ok(sizes.every((n) => n <= 100) && sizes.at(-1) === 100, `sizes ${sizes}`);
+      assert.equal(sizes.reduce((a, b) => a + b, 0), 250);
       assert.equal(new Set(rx.reports.map((r) => r.messageId)).size, 250);
       assert.equal(sim.stats().webhookReportsPosted, 250);
       assert.deepEqual(sim.stats().messagesPerRequest, [250]);
