@@ -12,6 +12,7 @@ import {
   addTenant,
   contacts,
   demoTenant,
+  everyMessage,
   executeAll,
   messagesById,
   phone,
@@ -140,10 +141,8 @@ for (const dialect of testDialects) {
       assert.equal(stats.duplicateMessageIds, 0);
 
       // The dispatcher records its outcome after Infobip answers, so possibly after the reports.
-      const messages = await eventually(async () => {
-        const rows = await messagesById(sandbox.connector.store.db, ids);
-        return [...rows.values()].every((m) => m.state !== 'sending' && m.state !== 'queued') ? rows : undefined;
-      }, 'every outcome recorded');
+      await eventually(() => everyMessage(sandbox.connector.store.db, ids, (m) => m.state !== 'sending' && m.state !== 'queued'), 'every outcome recorded');
+      const messages = await messagesById(sandbox.connector.store.db, ids);
       assert.equal(messages.get(bad)!.state, 'failed');
       assert.match(messages.get(bad)!.last_error!, /^HTTP 400/);
       for (const id of good) assert.equal(messages.get(id)!.state, 'sent');

@@ -13,7 +13,7 @@ import { type ClaimedMessage, claimFlowMessages } from '../store/sql/claimFlowMe
 import { claimPacedMessages, type PacedMessage } from '../store/sql/claimPacedMessages.ts';
 import { releasePacedFlows } from '../store/sql/releasePacedFlows.ts';
 import { delayPacingCursor } from '../store/sql/delayPacingCursor.ts';
-import { expireOverdueMessages } from '../store/sql/expireOverdueMessages.ts';
+import { EXPIRED_REASON, expireOverdueMessages } from '../store/sql/expireOverdueMessages.ts';
 import { listQueuedFlows } from '../store/sql/listQueuedFlows.ts';
 import { promoteIntake } from '../store/sql/promoteIntake.ts';
 import { requeueExpiredLeases } from '../store/sql/requeueExpiredLeases.ts';
@@ -66,7 +66,6 @@ const UNKNOWN_OUTCOME_SETTLE_MS = 10_000;
  */
 const IN_TRANSIT_MS = 1000;
 const isPastValidity = (row: ClaimedMessage, now: number) => now + IN_TRANSIT_MS >= row.expires_at;
-const EXPIRED_REASON = 'not sent within its validity period';
 /** How often expired leases are put back and overdue messages expired. */
 const SWEEP_EVERY_MS = 1000;
 /** How often a round moves the intake into the queue, at most. */
@@ -458,7 +457,7 @@ export class Dispatcher {
     const now = Date.now();
     const late = merged.ready.filter((m) => isPastValidity(m.row, now));
     await this.#refuse(late, 'expired', EXPIRED_REASON, expiredUnsentReport);
-    const ready = late.length === 0 ? merged.ready : merged.ready.filter((m) => !isPastValidity(m.row, now));
+    const ready = merged.ready.filter((m) => !isPastValidity(m.row, now));
     if (ready.length === 0) return;
     const group = { ...claimedGroup, messages: ready };
     const { messages } = group;
